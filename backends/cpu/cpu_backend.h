@@ -1,0 +1,19 @@
+// The CPU backend: the reference implementation of every kernel. Each op
+// family lives in its own file and registers its kernels here.
+#pragma once
+
+#include "backends/backend.h"
+
+namespace dl::cpu {
+
+const Backend& backend();
+void set_num_threads(int n);  // OpenMP loops and GEMM
+int num_threads();
+
+void register_elementwise(Backend& b);  // elementwise.cpp: unary, binary, where, fill, copy
+void register_reduce(Backend& b);       // reduce.cpp: sum, amax, amin, max_dim, min_dim
+void register_softmax(Backend& b);      // softmax.cpp
+void register_matmul(Backend& b);       // matmul.cpp: matmul, linear
+void register_index(Backend& b);        // index.cpp: index_select, gather
+
+}  // namespace dl::cpu

@@ -1,0 +1,131 @@
+// Strided iteration for CPU kernels. A StridedLoop walks N operands of the
+// same logical shape (strides in elements, 0 for broadcast dims) in row-major
+// order, after merging dims that are contiguous in every operand, and calls
+// inner(ptrs, strides, n) once per run of n elements along the last merged
+// dim. Kernels write the fast path (all strides 1, or a stride-0 operand) in
+// that inner function.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "tensor/shape.h"
+#include "tensor/tensor.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace dl::cpu {
+
+struct Operand {
+  char* data;           // address of element [0, 0, ...]
+  const int64_t* strides;  // in elements, one per dim of the loop's shape
+  int64_t itemsize;
+};
+
+inline Operand operand(const Tensor& t) {
+  return Operand{static_cast<char*>(t.data()), t.strides().data(), static_cast<int64_t>(t.itemsize())};
+}
+
+template <size_t N>
+class StridedLoop {
+ public:
+  StridedLoop(const Dims& shape, const std::array<Operand, N>& ops) {
+    numel_ = shape_numel(shape);
+    for (size_t k = 0; k < N; ++k) {
+      base_[k] = ops[k].data;
+      itemsize_[k] = ops[k].itemsize;
+    }
+    // Walk dims from the innermost out, dropping size-1 dims and merging a dim
+    // into the one inside it when every operand is contiguous across the two.
+    int64_t nd = static_cast<int64_t>(shape.size());
+    for (int64_t d = nd - 1; d >= 0; --d) {
+      int64_t size = shape[static_cast<size_t>(d)];
+      if (size == 1) continue;
+      bool merge = !sizes_.empty();
+      for (size_t k = 0; merge && k < N; ++k)
+        merge = ops[k].strides[d] == strides_[k].back() * sizes_.back();
+      if (merge) {
+        sizes_.back() *= size;
+        continue;
+      }
+      sizes_.push_back(size);
+      for (size_t k = 0; k < N; ++k) strides_[k].push_back(ops[k].strides[d]);
+    }
+    if (sizes_.empty()) {  // a single element
+      sizes_.push_back(1);
+      for (size_t k = 0; k < N; ++k) strides_[k].push_back(1);
+    }
+    // sizes_/strides_ are innermost-first from here on.
+  }
+
+  int64_t numel() const { return numel_; }
+
+  // Calls inner over the linear positions [begin, end).
+  template <typename Inner>
+  void run(int64_t begin, int64_t end, Inner&& inner) const {
+    if (begin >= end) return;
+    size_t nd = sizes_.size();
+    int64_t counter[16];
+    Dims counter_heap;
+    int64_t* c = counter;
+    if (nd > 16) {
+      counter_heap.resize(nd);
+      c = counter_heap.data();
+    }
+    int64_t rest = begin;
+    for (size_t d = 0; d < nd; ++d) {
+      c[d] = rest % sizes_[d];
+      rest /= sizes_[d];
+    }
+    std::array<int64_t, N> inner_strides;
+    for (size_t k = 0; k < N; ++k) inner_strides[k] = strides_[k][0];
+    int64_t pos = begin;
+    while (pos < end) {
+      int64_t n = sizes_[0] - c[0];
+      if (n > end - pos) n = end - pos;
+      std::array<char*, N> ptrs;
+      for (size_t k = 0; k < N; ++k) {
+        int64_t off = 0;
+        for (size_t d = 0; d < nd; ++d) off += c[d] * strides_[k][d];
+        ptrs[k] = base_[k] + off * itemsize_[k];
+      }
+      inner(ptrs, inner_strides, n);
+      pos += n;
+      c[0] += n;
+      for (size_t d = 0; d + 1 < nd && c[d] == sizes_[d]; ++d) {
+        c[d] = 0;
+        ++c[d + 1];
+      }
+    }
+  }
+
+  // run() over all positions, split across OpenMP threads when large. Only
+  // for kernels whose results do not depend on the split (elementwise).
+  template <typename Inner>
+  void parallel_run(Inner&& inner) const {
+    constexpr int64_t kGrain = 32768;
+#ifdef _OPENMP
+    if (numel_ >= 2 * kGrain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+#pragma omp parallel
+      {
+        int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+        run(numel_ * t / nt, numel_ * (t + 1) / nt, inner);
+      }
+      return;
+    }
+#endif
+    run(0, numel_, inner);
+  }
+
+ private:
+  int64_t numel_ = 0;
+  Dims sizes_;
+  std::array<Dims, N> strides_;
+  std::array<char*, N> base_{};
+  std::array<int64_t, N> itemsize_{};
+};
+
+}  // namespace dl::cpu

@@ -1,0 +1,259 @@
+#include "ops/view.h"
+
+#include "base/error.h"
+#include "ops/op_table.h"
+#include "ops/op_utils.h"
+
+namespace dl {
+
+using detail::check_defined;
+
+namespace {
+
+// Resolves one -1 in shape against numel; checks the element count.
+Dims infer_shape(const Dims& shape, int64_t numel, const char* what) {
+  Dims out = shape;
+  int64_t known = 1, infer = -1;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == -1) {
+      DL_CHECK(infer < 0, Status::Shape, what, ": only one dimension can be -1 in shape ", shape_str(shape));
+      infer = static_cast<int64_t>(i);
+    } else {
+      DL_CHECK(out[i] >= 0, Status::Shape, what, ": invalid size ", out[i], " in shape ", shape_str(shape));
+      known *= out[i];
+    }
+  }
+  if (infer >= 0) {
+    DL_CHECK(known != 0 && numel % known == 0, Status::Shape, what, ": shape ", shape_str(shape),
+             " is invalid for input of size ", numel);
+    out[static_cast<size_t>(infer)] = numel / known;
+  } else {
+    DL_CHECK(known == numel, Status::Shape, what, ": shape ", shape_str(shape), " is invalid for input of size ",
+             numel);
+  }
+  return out;
+}
+
+// Strides for viewing (sizes, strides) as new_sizes without copying, when
+// possible (PyTorch's computeStride): each run of old dims that is contiguous
+// in memory may be split or merged freely. Returns false when a copy is needed.
+bool view_strides(const Dims& sizes, const Dims& strides, const Dims& new_sizes, Dims& out) {
+  out = Dims(new_sizes.size(), 0);
+  if (sizes.empty() || shape_numel(sizes) == 0) {
+    out = contiguous_strides(new_sizes);
+    return true;
+  }
+  int64_t view_d = static_cast<int64_t>(new_sizes.size()) - 1;
+  int64_t chunk_base_stride = strides.empty() ? 1 : strides.back();
+  int64_t tensor_numel = 1, view_numel = 1;
+  for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
+    tensor_numel *= sizes[static_cast<size_t>(d)];
+    if (d == 0 || (sizes[static_cast<size_t>(d - 1)] != 1 &&
+                   strides[static_cast<size_t>(d - 1)] != tensor_numel * chunk_base_stride)) {
+      while (view_d >= 0 && (view_numel < tensor_numel || new_sizes[static_cast<size_t>(view_d)] == 1)) {
+        out[static_cast<size_t>(view_d)] = view_numel * chunk_base_stride;
+        view_numel *= new_sizes[static_cast<size_t>(view_d)];
+        --view_d;
+      }
+      if (view_numel != tensor_numel) return false;
+      if (d > 0) {
+        chunk_base_stride = strides[static_cast<size_t>(d - 1)];
+        tensor_numel = 1;
+        view_numel = 1;
+      }
+    }
+  }
+  return view_d == -1;
+}
+
+}  // namespace
+
+Tensor view(const Tensor& x, const Dims& shape) {
+  check_defined(x, "view", "x");
+  Dims sizes = infer_shape(shape, x.numel(), "view");
+  Dims strides;
+  DL_CHECK(view_strides(x.sizes(), x.strides(), sizes, strides), Status::Shape, "view: shape ", shape_str(sizes),
+           " is not compatible with the input's size and strides (", shape_str(x.sizes()), ", strides ",
+           shape_str(x.strides()), "); use reshape, which copies");
+  return x.as_strided(sizes, strides, x.offset());
+}
+
+Tensor reshape(const Tensor& x, const Dims& shape) {
+  check_defined(x, "reshape", "x");
+  Dims sizes = infer_shape(shape, x.numel(), "reshape");
+  Dims strides;
+  if (view_strides(x.sizes(), x.strides(), sizes, strides)) return x.as_strided(sizes, strides, x.offset());
+  Tensor c = contiguous(x);
+  return c.as_strided(sizes, contiguous_strides(sizes), c.offset());
+}
+
+Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
+  check_defined(x, "flatten", "x");
+  if (x.dim() == 0) return reshape(x, {1});
+  int64_t s = wrap_dim(start_dim, x.dim(), "flatten: argument 'start_dim'");
+  int64_t e = wrap_dim(end_dim, x.dim(), "flatten: argument 'end_dim'");
+  DL_CHECK(s <= e, Status::InvalidArgument, "flatten: start_dim ", start_dim, " comes after end_dim ", end_dim);
+  Dims shape;
+  for (int64_t d = 0; d < s; ++d) shape.push_back(x.sizes()[static_cast<size_t>(d)]);
+  int64_t merged = 1;
+  for (int64_t d = s; d <= e; ++d) merged *= x.sizes()[static_cast<size_t>(d)];
+  shape.push_back(merged);
+  for (int64_t d = e + 1; d < x.dim(); ++d) shape.push_back(x.sizes()[static_cast<size_t>(d)]);
+  return reshape(x, shape);
+}
+
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
+  check_defined(x, "transpose", "x");
+  if (x.dim() == 0) {
+    wrap_dim(dim0, 0, "transpose: argument 'dim0'");
+    wrap_dim(dim1, 0, "transpose: argument 'dim1'");
+    return x.as_strided(x.sizes(), x.strides(), x.offset());
+  }
+  size_t a = static_cast<size_t>(wrap_dim(dim0, x.dim(), "transpose: argument 'dim0'"));
+  size_t b = static_cast<size_t>(wrap_dim(dim1, x.dim(), "transpose: argument 'dim1'"));
+  Dims sizes = x.sizes(), strides = x.strides();
+  std::swap(sizes[a], sizes[b]);
+  std::swap(strides[a], strides[b]);
+  return x.as_strided(sizes, strides, x.offset());
+}
+
+Tensor permute(const Tensor& x, const Dims& order) {
+  check_defined(x, "permute", "x");
+  DL_CHECK(static_cast<int64_t>(order.size()) == x.dim(), Status::InvalidArgument, "permute: argument 'dims' has ",
+           order.size(), " entries for a tensor of ", x.dim(), " dims");
+  Dims sizes(order.size()), strides(order.size());
+  Dims seen(order.size(), 0);
+  for (size_t i = 0; i < order.size(); ++i) {
+    size_t d = static_cast<size_t>(wrap_dim(order[i], x.dim(), "permute: argument 'dims'"));
+    DL_CHECK(!seen[d], Status::InvalidArgument, "permute: argument 'dims' repeats dim ", order[i]);
+    seen[d] = 1;
+    sizes[i] = x.sizes()[d];
+    strides[i] = x.strides()[d];
+  }
+  return x.as_strided(sizes, strides, x.offset());
+}
+
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
+  check_defined(x, "narrow", "x");
+  DL_CHECK(x.dim() > 0, Status::InvalidArgument, "narrow: cannot narrow a 0-dim tensor");
+  size_t d = static_cast<size_t>(wrap_dim(dim, x.dim(), "narrow: argument 'dim'"));
+  int64_t n = x.sizes()[d];
+  if (start < 0) start += n;
+  DL_CHECK(start >= 0 && start <= n && length >= 0 && start + length <= n, Status::InvalidArgument,
+           "narrow: start ", start, " and length ", length, " are out of range for dim ", dim, " of size ", n);
+  Dims sizes = x.sizes();
+  sizes[d] = length;
+  return x.as_strided(sizes, x.strides(), x.offset() + start * x.strides()[d]);
+}
+
+Tensor select(const Tensor& x, int64_t dim, int64_t index) {
+  check_defined(x, "select", "x");
+  DL_CHECK(x.dim() > 0, Status::InvalidArgument, "select: cannot select from a 0-dim tensor");
+  size_t d = static_cast<size_t>(wrap_dim(dim, x.dim(), "select: argument 'dim'"));
+  int64_t n = x.sizes()[d];
+  DL_CHECK(index >= -n && index < n, Status::InvalidArgument, "select: index ", index,
+           " is out of range for dim ", dim, " of size ", n);
+  if (index < 0) index += n;
+  Dims sizes = x.sizes(), strides = x.strides();
+  int64_t offset = x.offset() + index * strides[d];
+  sizes.erase(d);
+  strides.erase(d);
+  return x.as_strided(sizes, strides, offset);
+}
+
+Tensor squeeze(const Tensor& x) {
+  check_defined(x, "squeeze", "x");
+  Dims sizes, strides;
+  for (size_t i = 0; i < static_cast<size_t>(x.dim()); ++i) {
+    if (x.sizes()[i] == 1) continue;
+    sizes.push_back(x.sizes()[i]);
+    strides.push_back(x.strides()[i]);
+  }
+  return x.as_strided(sizes, strides, x.offset());
+}
+
+Tensor squeeze(const Tensor& x, int64_t dim) {
+  check_defined(x, "squeeze", "x");
+  if (x.dim() == 0) {
+    wrap_dim(dim, 0, "squeeze: argument 'dim'");
+    return x.as_strided(x.sizes(), x.strides(), x.offset());
+  }
+  size_t d = static_cast<size_t>(wrap_dim(dim, x.dim(), "squeeze: argument 'dim'"));
+  Dims sizes = x.sizes(), strides = x.strides();
+  if (sizes[d] == 1) {
+    sizes.erase(d);
+    strides.erase(d);
+  }
+  return x.as_strided(sizes, strides, x.offset());
+}
+
+Tensor unsqueeze(const Tensor& x, int64_t dim) {
+  check_defined(x, "unsqueeze", "x");
+  size_t d = static_cast<size_t>(wrap_dim(dim, x.dim() + 1, "unsqueeze: argument 'dim'"));
+  Dims sizes = x.sizes(), strides = x.strides();
+  int64_t stride = d < static_cast<size_t>(x.dim()) ? sizes[d] * strides[d] : 1;
+  sizes.insert(d, 1);
+  strides.insert(d, stride);
+  return x.as_strided(sizes, strides, x.offset());
+}
+
+Tensor expand(const Tensor& x, const Dims& shape) {
+  check_defined(x, "expand", "x");
+  DL_CHECK(static_cast<int64_t>(shape.size()) >= x.dim(), Status::Shape, "expand: the shape ", shape_str(shape),
+           " has fewer dims than the tensor's ", shape_str(x.sizes()));
+  size_t lead = shape.size() - static_cast<size_t>(x.dim());
+  Dims sizes(shape.size()), strides(shape.size());
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i < lead) {
+      DL_CHECK(shape[i] >= 0, Status::Shape, "expand: size -1 is not allowed in a new leading dim (shape ",
+               shape_str(shape), ")");
+      sizes[i] = shape[i];
+      strides[i] = 0;
+      continue;
+    }
+    int64_t have = x.sizes()[i - lead];
+    int64_t want = shape[i] == -1 ? have : shape[i];
+    DL_CHECK(want == have || have == 1, Status::Shape, "expand: the tensor of shape ", shape_str(x.sizes()),
+             " cannot be expanded to ", shape_str(shape), " (dim ", i, ": ", have, " vs ", want, ")");
+    sizes[i] = want;
+    strides[i] = want == have ? x.strides()[i - lead] : 0;
+  }
+  return x.as_strided(sizes, strides, x.offset());
+}
+
+Tensor contiguous(const Tensor& x) {
+  check_defined(x, "contiguous", "x");
+  return x.is_contiguous() ? x : clone(x);
+}
+
+Tensor clone(const Tensor& x) {
+  check_defined(x, "clone", "x");
+  Tensor out = Tensor::empty(x.sizes(), x.dtype(), x.device());
+  copy_(out, x);
+  return out;
+}
+
+Tensor to_dtype(const Tensor& x, DType dtype) {
+  check_defined(x, "to_dtype", "x");
+  if (x.dtype() == dtype) return x;
+  Tensor out = Tensor::empty(x.sizes(), dtype, x.device());
+  copy_(out, x);
+  return out;
+}
+
+void copy_(Tensor& dst, const Tensor& src) {
+  check_defined(dst, "copy_", "dst");
+  check_defined(src, "copy_", "src");
+  detail::check_same_device(dst, src, "copy_");
+  Dims shape = broadcast_shapes(dst.sizes(), src.sizes(), "copy_");
+  DL_CHECK(shape == dst.sizes(), Status::Shape, "copy_: source of shape ", shape_str(src.sizes()),
+           " does not broadcast to the destination's shape ", shape_str(dst.sizes()));
+  Tensor s = detail::expand_to(src, dst.sizes());
+  KernelCall call(OpId::copy);
+  call.in[0] = &s;
+  call.out[0] = &dst;
+  dispatch(call);
+  dst.storage()->bump_version();
+}
+
+}  // namespace dl
