@@ -13,10 +13,14 @@
 namespace dl::cpu {
 
 namespace {
-// 64-byte alignment so vector loads never split cache lines.
+// 64-byte alignment so vector loads never split cache lines; small blocks
+// come from plain malloc (16-byte aligned), which is several times cheaper
+// and keeps tiny ops fast.
+constexpr size_t kSmallBlock = 256;
+
 void* cpu_allocate(size_t nbytes) {
   if (nbytes == 0) return nullptr;
-  void* p = std::aligned_alloc(64, (nbytes + 63) & ~size_t(63));
+  void* p = nbytes <= kSmallBlock ? std::malloc(nbytes) : std::aligned_alloc(64, (nbytes + 63) & ~size_t(63));
   if (!p) fail(Status::OutOfMemory, "out of memory allocating ", nbytes, " bytes on the CPU");
   return p;
 }

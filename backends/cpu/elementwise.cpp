@@ -20,6 +20,14 @@ bool is_nan(T v) {
 // out[i] = f(x[i]) for out, x of one dtype T.
 template <typename T, typename F>
 void map_unary(const Tensor& x, Tensor& out, F f) {
+  if (x.is_contiguous() && out.is_contiguous()) {
+    const T* a = x.data_ptr<T>();
+    T* o = out.data_ptr<T>();
+    parallel_for(out.numel(), [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) o[i] = f(a[i]);
+    });
+    return;
+  }
   StridedLoop<2> loop(out.sizes(), {operand(out), operand(x)});
   loop.parallel_run([&](const std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
     T* o = reinterpret_cast<T*>(p[0]);
@@ -35,6 +43,15 @@ void map_unary(const Tensor& x, Tensor& out, F f) {
 // out[i] = f(a[i], b[i]); a and b of dtype T, out of dtype R.
 template <typename T, typename R, typename F>
 void map_binary(const Tensor& a, const Tensor& b, Tensor& out, F f) {
+  if (a.is_contiguous() && b.is_contiguous() && out.is_contiguous()) {
+    const T* x = a.data_ptr<T>();
+    const T* y = b.data_ptr<T>();
+    R* o = out.data_ptr<R>();
+    parallel_for(out.numel(), [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) o[i] = f(x[i], y[i]);
+    });
+    return;
+  }
   StridedLoop<3> loop(out.sizes(), {operand(out), operand(a), operand(b)});
   loop.parallel_run([&](const std::array<char*, 3>& p, const std::array<int64_t, 3>& s, int64_t n) {
     R* o = reinterpret_cast<R*>(p[0]);

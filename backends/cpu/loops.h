@@ -19,6 +19,27 @@
 
 namespace dl::cpu {
 
+// Elementwise loops of at least this many elements are split across threads.
+constexpr int64_t kParallelGrain = 65536;
+
+// Calls body(begin, end) over [0, n), split evenly across OpenMP threads when
+// n is large. Small n never enters an OpenMP region: even a one-thread region
+// costs more than a microsecond.
+template <typename Body>
+void parallel_for(int64_t n, Body&& body) {
+#ifdef _OPENMP
+  if (n >= kParallelGrain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+#pragma omp parallel
+    {
+      int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+      body(n * t / nt, n * (t + 1) / nt);
+    }
+    return;
+  }
+#endif
+  body(0, n);
+}
+
 struct Operand {
   char* data;           // address of element [0, 0, ...]
   const int64_t* strides;  // in elements, one per dim of the loop's shape
@@ -106,18 +127,7 @@ class StridedLoop {
   // for kernels whose results do not depend on the split (elementwise).
   template <typename Inner>
   void parallel_run(Inner&& inner) const {
-    constexpr int64_t kGrain = 32768;
-#ifdef _OPENMP
-    if (numel_ >= 2 * kGrain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
-#pragma omp parallel
-      {
-        int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-        run(numel_ * t / nt, numel_ * (t + 1) / nt, inner);
-      }
-      return;
-    }
-#endif
-    run(0, numel_, inner);
+    parallel_for(numel_, [&](int64_t begin, int64_t end) { run(begin, end, inner); });
   }
 
  private:

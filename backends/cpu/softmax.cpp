@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "backends/cpu/cpu_backend.h"
+#include "backends/cpu/loops.h"
 
 namespace dl::cpu {
 
@@ -24,8 +25,9 @@ void softmax_kernel(const KernelCall& c) {
     using T = typename decltype(tag)::type;
     const T* in = x.data_ptr<T>();
     T* o = out.data_ptr<T>();
-#pragma omp parallel for if (outer * n * inner >= 65536)
-    for (int64_t row = 0; row < outer * inner; ++row) {
+    // Rows are independent, so splitting them across threads changes nothing.
+    parallel_for(outer * inner, [&](int64_t first, int64_t last) {
+    for (int64_t row = first; row < last; ++row) {
       int64_t base = (row / inner) * n * inner + row % inner;
       const T* xr = in + base;
       T* yr = o + base;
@@ -42,6 +44,7 @@ void softmax_kernel(const KernelCall& c) {
         for (int64_t i = 0; i < n; ++i) yr[i * inner] = std::exp(xr[i * inner] - m) * inv;
       }
     }
+    });
   });
 }
 
