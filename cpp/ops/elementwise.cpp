@@ -63,6 +63,13 @@ namespace {
 
 enum class BinaryResult { Promoted, Floating, Bool };
 
+// x itself when it has dtype and shape; otherwise x converted and broadcast, kept in holder.
+const Tensor* conform(const Tensor& x, DType dtype, const Dims& shape, Tensor& holder) {
+  if (x.dtype() == dtype && x.sizes() == shape) return &x;
+  holder = expand_to(cast(x, dtype), shape);
+  return &holder;
+}
+
 // Broadcasts a and b, converts both to the computation dtype, runs op.
 Tensor binary(OpId op, const Tensor& a, const Tensor& b, BinaryResult result) {
   const char* what = op_name(op);
@@ -72,12 +79,15 @@ Tensor binary(OpId op, const Tensor& a, const Tensor& b, BinaryResult result) {
   DType dtype = detail::result_type(a, b);
   if (result == BinaryResult::Floating && !is_floating(dtype)) dtype = DType::Float32;
   Dims shape = a.sizes() == b.sizes() ? a.sizes() : broadcast_shapes(a.sizes(), b.sizes(), what);
-  Tensor ca = expand_to(cast(a, dtype), shape);
-  Tensor cb = expand_to(cast(b, dtype), shape);
+  // Operands already of the right dtype and shape are passed as they are:
+  // this is the hot path of small ops, where refcount traffic shows.
+  Tensor converted_a, converted_b;
+  const Tensor* pa = conform(a, dtype, shape, converted_a);
+  const Tensor* pb = conform(b, dtype, shape, converted_b);
   Tensor out = Tensor::empty(shape, result == BinaryResult::Bool ? DType::Bool : dtype, a.device());
   KernelCall call(op);
-  call.in[0] = &ca;
-  call.in[1] = &cb;
+  call.in[0] = pa;
+  call.in[1] = pb;
   call.out[0] = &out;
   dispatch(call);
   return out;
