@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "autograd/derivatives.h"
 #include "base/error.h"
 #include "ops/op_table.h"
 #include "ops/op_utils.h"
@@ -110,5 +111,7 @@ Tensor to_device(const Tensor& x, Device device) {
   copy_(out, x);
   return out;
 }
+
+DL_NO_BACKWARD(fill)
 
 }  // namespace dl

@@ -5,7 +5,10 @@
 
 #include "base/error.h"
 #include "ops/op_table.h"
+#include "autograd/derivatives.h"
+#include "autograd/record.h"
 #include "ops/creation.h"
+#include "ops/reduce.h"
 #include "ops/op_utils.h"
 #include "ops/view.h"
 
@@ -90,14 +93,23 @@ Tensor binary(OpId op, const Tensor& a, const Tensor& b, BinaryResult result) {
   call.in[1] = pb;
   call.out[0] = &out;
   dispatch(call);
+  if (should_record({&a, &b})) record(op, {a, b}, {&out});
   return out;
 }
 
 Tensor unary(OpId op, const Tensor& x, bool floating_only) {
   check_defined(x, op_name(op), "x");
   if (floating_only && !is_floating(x.dtype())) return detail::unary_kernel(op, cast(x, DType::Float32), DType::Float32);
-  return detail::unary_kernel(op, x, x.dtype());
+  Tensor out = detail::unary_kernel(op, x, x.dtype());
+  if (should_record({&x})) record(op, {x}, {&out});
+  return out;
 }
+
+// A 0-dim zero of g's dtype, for where() in backward rules.
+Tensor zero_like(const Tensor& g) { return full({}, 0.0, g.dtype(), g.device()); }
+
+// mask (bool) as 0/1 in g's dtype.
+Tensor as_weights(const Tensor& mask, const Tensor& g) { return to_dtype(mask, g.dtype()); }
 
 Tensor scalar_operand(const Tensor& a, double s, const char* what) {
   check_defined(a, what, "a");
@@ -166,6 +178,7 @@ Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi
   call.attrs.lo = lo ? *lo : std::numeric_limits<double>::quiet_NaN();
   call.attrs.hi = hi ? *hi : std::numeric_limits<double>::quiet_NaN();
   dispatch(call);
+  if (should_record({&in})) record(OpId::clamp, {in}, {&out}, call.attrs);
   return out;
 }
 
@@ -189,6 +202,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   call.in[2] = &cb;
   call.out[0] = &out;
   dispatch(call);
+  if (should_record({&a, &b})) record(OpId::where, {cond, a, b}, {&out});
   return out;
 }
 
@@ -201,6 +215,112 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
   DL_CHECK(shape == x.sizes(), Status::Shape, "masked_fill: argument 'mask' of shape ", shape_str(mask.sizes()),
            " does not broadcast to x's shape ", shape_str(x.sizes()));
   return where(mask, full({}, value, x.dtype(), x.device()), x);
+}
+
+void add_(Tensor& x, const Tensor& y) {
+  check_defined(x, "add_", "x");
+  check_defined(y, "add_", "y");
+  detail::check_same_device(x, y, "add_");
+  Dims shape = broadcast_shapes(x.sizes(), y.sizes(), "add_");
+  DL_CHECK(shape == x.sizes(), Status::Shape, "add_: argument 'y' of shape ", shape_str(y.sizes()),
+           " does not broadcast to x's shape ", shape_str(x.sizes()));
+  Tensor holder;
+  const Tensor* py = conform(y, x.dtype(), x.sizes(), holder);
+  KernelCall call(OpId::add);
+  call.in[0] = &x;
+  call.in[1] = py;
+  call.out[0] = &x;
+  dispatch(call);
+  x.storage()->bump_version();
+}
+
+// Backward rules (see autograd/derivatives.h). x: input(0), y: output(0), g: grad().
+void backward_neg(const GradContext& ctx, std::vector<Tensor>& gi) { gi[0] = neg(ctx.grad()); }
+void backward_abs(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& x = ctx.input(0);
+  const Tensor& g = ctx.grad();
+  gi[0] = mul(g, sub(as_weights(gt(x, 0.0), g), as_weights(lt(x, 0.0), g)));
+}
+void backward_exp(const GradContext& ctx, std::vector<Tensor>& gi) { gi[0] = mul(ctx.grad(), ctx.output()); }
+void backward_log(const GradContext& ctx, std::vector<Tensor>& gi) { gi[0] = div(ctx.grad(), ctx.input(0)); }
+void backward_sqrt(const GradContext& ctx, std::vector<Tensor>& gi) {
+  gi[0] = div(ctx.grad(), mul(ctx.output(), 2.0));
+}
+void backward_relu(const GradContext& ctx, std::vector<Tensor>& gi) {
+  gi[0] = where(gt(ctx.output(), 0.0), ctx.grad(), zero_like(ctx.grad()));
+}
+void backward_sigmoid(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& y = ctx.output();
+  gi[0] = mul(ctx.grad(), mul(y, neg(sub(y, 1.0))));
+}
+void backward_tanh(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& y = ctx.output();
+  gi[0] = mul(ctx.grad(), neg(sub(mul(y, y), 1.0)));
+}
+void backward_clamp(const GradContext& ctx, std::vector<Tensor>& gi) {
+  // The gradient passes where lo <= x <= hi (bounds included, as in PyTorch).
+  const Tensor& x = ctx.input(0);
+  Tensor g = ctx.grad();
+  if (!std::isnan(ctx.attrs().lo)) g = where(ge(x, ctx.attrs().lo), g, zero_like(g));
+  if (!std::isnan(ctx.attrs().hi)) g = where(le(x, ctx.attrs().hi), g, zero_like(g));
+  gi[0] = g;
+}
+void backward_add(const GradContext& ctx, std::vector<Tensor>& gi) {
+  gi[0] = ctx.grad();
+  gi[1] = ctx.grad();
+}
+void backward_sub(const GradContext& ctx, std::vector<Tensor>& gi) {
+  gi[0] = ctx.grad();
+  if (ctx.needs(1)) gi[1] = neg(ctx.grad());
+}
+void backward_mul(const GradContext& ctx, std::vector<Tensor>& gi) {
+  if (ctx.needs(0)) gi[0] = mul(ctx.grad(), ctx.input(1));
+  if (ctx.needs(1)) gi[1] = mul(ctx.grad(), ctx.input(0));
+}
+void backward_div(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& a = ctx.input(0);
+  const Tensor& b = ctx.input(1);
+  if (ctx.needs(0)) gi[0] = div(ctx.grad(), b);
+  if (ctx.needs(1)) gi[1] = neg(div(mul(ctx.grad(), a), mul(b, b)));
+}
+void backward_pow(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& a = ctx.input(0);
+  const Tensor& b = ctx.input(1);
+  const Tensor& g = ctx.grad();
+  // d/da = b a^(b-1), taken as 0 where b == 0; d/db = a^b log a, taken as 0 where a == 0 and b >= 0.
+  if (ctx.needs(0)) gi[0] = where(eq(b, 0.0), zero_like(g), mul(g, mul(b, pow(a, sub(b, 1.0)))));
+  if (ctx.needs(1)) {
+    Tensor d = mul(g, mul(ctx.output(), log(a)));
+    Tensor zero_base = mul(as_weights(eq(a, 0.0), g), as_weights(ge(b, 0.0), g));
+    gi[1] = where(gt(zero_base, 0.0), zero_like(g), d);
+  }
+}
+namespace {
+// maximum/minimum: the gradient goes to the selected operand, split in half on ties.
+void backward_extremum(const GradContext& ctx, std::vector<Tensor>& gi, bool is_max) {
+  const Tensor& a = ctx.input(0);
+  const Tensor& b = ctx.input(1);
+  const Tensor& g = ctx.grad();
+  Tensor shared = where(eq(a, b), mul(g, 0.5), g);
+  Tensor a_wins = is_max ? gt(a, b) : lt(a, b);
+  Tensor b_wins = is_max ? lt(a, b) : gt(a, b);
+  if (ctx.needs(0)) gi[0] = where(b_wins, zero_like(g), shared);
+  if (ctx.needs(1)) gi[1] = where(a_wins, zero_like(g), shared);
+}
+}  // namespace
+void backward_maximum(const GradContext& ctx, std::vector<Tensor>& gi) { backward_extremum(ctx, gi, true); }
+void backward_minimum(const GradContext& ctx, std::vector<Tensor>& gi) { backward_extremum(ctx, gi, false); }
+DL_NO_BACKWARD(eq)
+DL_NO_BACKWARD(ne)
+DL_NO_BACKWARD(lt)
+DL_NO_BACKWARD(le)
+DL_NO_BACKWARD(gt)
+DL_NO_BACKWARD(ge)
+void backward_where(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& cond = ctx.input(0);
+  const Tensor& g = ctx.grad();
+  if (ctx.needs(1)) gi[1] = where(cond, g, zero_like(g));
+  if (ctx.needs(2)) gi[2] = where(cond, zero_like(g), g);
 }
 
 }  // namespace dl

@@ -56,6 +56,10 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 // x where mask is false, value where true; mask broadcasts to x.
 Tensor masked_fill(const Tensor& x, const Tensor& mask, double value);
 
+// In place, not recorded by autograd (optimizer updates, gradient
+// accumulation): x += y, with y broadcast to x's shape and converted to its dtype.
+void add_(Tensor& x, const Tensor& y);
+
 // A 0-dim tensor holding s, of the dtype a scalar takes next to a tensor of dtype like.
 Tensor scalar_like(double s, DType like, Device device);
 

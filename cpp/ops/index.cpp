@@ -1,6 +1,10 @@
 #include "ops/index.h"
 
+#include "autograd/derivatives.h"
+#include "autograd/grad_mode.h"
+#include "autograd/record.h"
 #include "base/error.h"
+#include "ops/creation.h"
 #include "ops/op_table.h"
 #include "ops/op_utils.h"
 #include "ops/view.h"
@@ -32,11 +36,19 @@ Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
   Dims shape = first.sizes();
   shape[d] = total;
   Tensor out = Tensor::empty(shape, dtype, first.device());
-  int64_t start = 0;
-  for (const Tensor& t : xs) {
-    Tensor slot = narrow(out, static_cast<int64_t>(d), start, t.sizes()[d]);
-    copy_(slot, t);
-    start += t.sizes()[d];
+  {
+    NoGradGuard no_grad;  // the copies below are one recorded op, cat
+    int64_t start = 0;
+    for (const Tensor& t : xs) {
+      Tensor slot = narrow(out, static_cast<int64_t>(d), start, t.sizes()[d]);
+      copy_(slot, t);
+      start += t.sizes()[d];
+    }
+  }
+  if (should_record(xs)) {
+    OpAttrs attrs;
+    attrs.dim = static_cast<int64_t>(d);
+    record(OpId::cat, xs, {&out}, attrs);
   }
   return out;
 }
@@ -75,6 +87,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   call.out[0] = &out;
   call.attrs.dim = d;
   dispatch(call);
+  if (should_record({&in})) record(OpId::index_select, {in, idx}, {&out}, call.attrs);
   if (x.dim() == 0) return reshape(out, {});
   return out;
 }
@@ -101,7 +114,66 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   call.out[0] = &out;
   call.attrs.dim = d;
   dispatch(call);
+  if (should_record({&in})) record(OpId::gather, {in, idx}, {&out}, call.attrs);
   return out;
 }
+
+namespace {
+Tensor accumulate_at(OpId op, const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
+  const char* what = op_name(op);
+  check_defined(self, what, "self");
+  check_defined(index, what, "index");
+  check_defined(src, what, "src");
+  DL_CHECK(index.dtype() == DType::Int64, Status::DType, what, ": argument 'index' must be int64, got ",
+           dtype_name(index.dtype()));
+  DL_CHECK(src.dtype() == self.dtype(), Status::DType, what, ": argument 'src' has dtype ", dtype_name(src.dtype()),
+           ", self has ", dtype_name(self.dtype()));
+  int64_t d = wrap_dim(dim, self.dim(), what);
+  Tensor out = clone(self);
+  Tensor s = contiguous(src);
+  Tensor idx = contiguous(index);
+  KernelCall call(op);
+  call.in[0] = &s;
+  call.in[1] = &idx;
+  call.out[0] = &out;
+  call.attrs.dim = d;
+  dispatch(call);
+  return out;
+}
+}  // namespace
+
+Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
+  DL_CHECK(index.defined() && index.dim() == 1, Status::Shape, "index_add: argument 'index' must be 1-D");
+  DL_CHECK(src.defined() && self.defined() && src.dim() == self.dim(), Status::Shape,
+           "index_add: argument 'src' must have as many dims as self");
+  return accumulate_at(OpId::index_add, self, dim, index, src);
+}
+
+Tensor scatter_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
+  DL_CHECK(index.defined() && src.defined() && index.sizes() == src.sizes(), Status::Shape,
+           "scatter_add: arguments 'index' and 'src' must have the same shape");
+  DL_CHECK(self.defined() && index.dim() == self.dim(), Status::Shape,
+           "scatter_add: argument 'index' must have as many dims as self");
+  return accumulate_at(OpId::scatter_add, self, dim, index, src);
+}
+
+void backward_cat(const GradContext& ctx, std::vector<Tensor>& gi) {
+  int64_t start = 0;
+  for (size_t i = 0; i < gi.size(); ++i) {
+    int64_t size = ctx.input_meta(i).sizes[static_cast<size_t>(ctx.attrs().dim)];
+    if (ctx.needs(i)) gi[i] = narrow(ctx.grad(), ctx.attrs().dim, start, size);
+    start += size;
+  }
+}
+void backward_index_select(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& g = ctx.grad();
+  gi[0] = index_add(zeros(ctx.input_meta(0).sizes, g.dtype(), g.device()), ctx.attrs().dim, ctx.input(1), g);
+}
+void backward_gather(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& g = ctx.grad();
+  gi[0] = scatter_add(zeros(ctx.input_meta(0).sizes, g.dtype(), g.device()), ctx.attrs().dim, ctx.input(1), g);
+}
+DL_NO_BACKWARD(index_add)
+DL_NO_BACKWARD(scatter_add)
 
 }  // namespace dl

@@ -17,4 +17,10 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
 // same ndim as x, no larger than x in the other dims -> shaped like index.
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
 
+// Out of place, not differentiable (used by backward rules):
+// self with src[.., j, ..] added at index[j] along dim; src [.., k, ..], index int64 [k].
+Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
+// self with src[p] added at p with p[dim] replaced by index[p]; index int64 shaped like src.
+Tensor scatter_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
+
 }  // namespace dl

@@ -1,6 +1,9 @@
 #include "ops/linalg.h"
 
+#include "autograd/derivatives.h"
+#include "autograd/record.h"
 #include "base/error.h"
+#include "ops/reduce.h"
 #include "ops/elementwise.h"
 #include "ops/op_table.h"
 #include "ops/op_utils.h"
@@ -36,6 +39,7 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
   call.in[1] = &eb;
   call.out[0] = &out;
   dispatch(call);
+  if (should_record({&a, &b})) record(OpId::matmul, {a, b}, {&out});
   return out;
 }
 
@@ -88,10 +92,26 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   call.in[2] = bias.defined() ? &bias : nullptr;
   call.out[0] = &out;
   dispatch(call);
+  if (should_record({&x2, &weight, &bias})) record(OpId::linear, {x2, weight, bias}, {&out});
   if (x.dim() == 2) return out;
   Dims shape(x.sizes().begin(), x.sizes().end() - 1);
   shape.push_back(M);
-  return out.as_strided(shape, contiguous_strides(shape), 0);
+  return view(out, shape);
+}
+
+// out = a b: da = g b^T, db = a^T g (broadcast batch dims are summed by the engine).
+void backward_matmul(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& g = ctx.grad();
+  if (ctx.needs(0)) gi[0] = matmul(g, transpose(ctx.input(1), -1, -2));
+  if (ctx.needs(1)) gi[1] = matmul(transpose(ctx.input(0), -1, -2), g);
+}
+
+// out = x w^T + b: dx = g w, dw = g^T x, db = sum of g over rows.
+void backward_linear(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& g = ctx.grad();
+  if (ctx.needs(0)) gi[0] = matmul(g, ctx.input(1));
+  if (ctx.needs(1)) gi[1] = matmul(transpose(g, 0, 1), ctx.input(0));
+  if (ctx.needs(2)) gi[2] = sum(g, {0});
 }
 
 }  // namespace dl

@@ -7,7 +7,7 @@ namespace dl {
 
 const char* op_name(OpId op) {
   static const char* const names[] = {
-#define DL_OP_NAME(name, kind) #name,
+#define DL_OP_NAME(name, kind, grad) #name,
       DL_OP_TABLE(DL_OP_NAME)
 #undef DL_OP_NAME
   };
@@ -17,9 +17,18 @@ const char* op_name(OpId op) {
 
 OpKind op_kind(OpId op) {
   static const OpKind kinds[] = {
-#define DL_OP_KIND(name, kind) OpKind::kind,
+#define DL_OP_KIND(name, kind, grad) OpKind::kind,
       DL_OP_TABLE(DL_OP_KIND)
 #undef DL_OP_KIND
+  };
+  return kinds[static_cast<int>(op)];
+}
+
+GradKind op_grad_kind(OpId op) {
+  static const GradKind kinds[] = {
+#define DL_OP_GRAD(name, kind, grad) GradKind::grad,
+      DL_OP_TABLE(DL_OP_GRAD)
+#undef DL_OP_GRAD
   };
   return kinds[static_cast<int>(op)];
 }

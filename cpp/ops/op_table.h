@@ -15,79 +15,95 @@
 
 namespace dl {
 
-// X(name, kind): kind is Kernel (dispatches to a backend) or View (metadata only).
-#define DL_OP_TABLE(X)                                                                      \
-  /* unary, in[0] x -> out[0], same shape and dtype (bool out for none) */                  \
-  X(neg, Kernel)                                                                            \
-  X(abs, Kernel)                                                                            \
-  X(exp, Kernel)                                                                            \
-  X(log, Kernel)                                                                            \
-  X(sqrt, Kernel)                                                                           \
-  X(relu, Kernel)                                                                           \
-  X(sigmoid, Kernel)                                                                        \
-  X(tanh, Kernel)                                                                           \
-  X(clamp, Kernel) /* attrs.lo / attrs.hi; NaN means no bound */                            \
-  /* binary, in[0] a, in[1] b (same dtype, expanded to out's shape) -> out[0] */            \
-  X(add, Kernel)                                                                            \
-  X(sub, Kernel)                                                                            \
-  X(mul, Kernel)                                                                            \
-  X(div, Kernel)                                                                            \
-  X(pow, Kernel)                                                                            \
-  X(maximum, Kernel)                                                                        \
-  X(minimum, Kernel)                                                                        \
-  X(eq, Kernel) /* comparisons write a bool out[0] */                                       \
-  X(ne, Kernel)                                                                             \
-  X(lt, Kernel)                                                                             \
-  X(le, Kernel)                                                                             \
-  X(gt, Kernel)                                                                             \
-  X(ge, Kernel)                                                                             \
-  X(where, Kernel) /* in[0] cond (bool), in[1] a, in[2] b, all expanded -> out[0] */        \
-  /* reductions over attrs.dims (sorted, unique) of in[0]; out[0] has the keepdim shape */  \
-  X(sum, Kernel)                                                                            \
-  X(amax, Kernel)                                                                           \
-  X(amin, Kernel)                                                                           \
-  /* over attrs.dim: out[0] values, out[1] int64 indices (first of ties), keepdim shape */ \
-  X(max_dim, Kernel)                                                                        \
-  X(min_dim, Kernel)                                                                        \
-  X(softmax, Kernel)     /* along attrs.dim, out[0] same shape */                           \
-  X(log_softmax, Kernel) /* along attrs.dim, out[0] same shape */                           \
-  /* a [..., M, K] and b [..., K, N], batch dims expanded to out's -> out [..., M, N] */    \
-  X(matmul, Kernel)                                                                         \
-  /* x [N, K], w [M, K], optional in[2] bias [M] -> out [N, M] = x w^T + bias */           \
-  X(linear, Kernel)                                                                         \
-  X(copy, Kernel) /* in[0] -> out[0]: same shape, any strides, converts dtype */            \
-  /* x, in[1] int64 index [k] along attrs.dim -> out with size k there */                  \
-  X(index_select, Kernel)                                                                   \
-  /* x, in[1] int64 index along attrs.dim -> out shaped like index */                      \
-  X(gather, Kernel)                                                                         \
-  X(fill, Kernel) /* out[0] (any strides) = attrs.value */                                  \
-  /* views: share storage, no kernel */                                                     \
-  X(view, View)                                                                             \
-  X(transpose, View)                                                                        \
-  X(permute, View)                                                                          \
-  X(narrow, View)                                                                           \
-  X(squeeze, View)                                                                          \
-  X(unsqueeze, View)                                                                        \
-  X(expand, View)
+// X(name, kind, grad):
+//   kind  Kernel (dispatches to a backend), View (metadata only, shares
+//         storage) or Composite (made of other ops, recorded as one node);
+//   grad  how autograd treats it: NoGrad (not differentiable), or which
+//         tensors the backward rule needs saved: SaveNone, SaveInputs,
+//         SaveOutputs, SaveBoth. The rule itself is backward_<name>, defined
+//         beside the op's forward in ops/<family>.cpp.
+#define DL_OP_TABLE(X)                                                                         \
+  /* unary, in[0] x -> out[0], same shape and dtype */                                        \
+  X(neg, Kernel, SaveNone)                                                                     \
+  X(abs, Kernel, SaveInputs)                                                                   \
+  X(exp, Kernel, SaveOutputs)                                                                  \
+  X(log, Kernel, SaveInputs)                                                                   \
+  X(sqrt, Kernel, SaveOutputs)                                                                 \
+  X(relu, Kernel, SaveOutputs)                                                                 \
+  X(sigmoid, Kernel, SaveOutputs)                                                              \
+  X(tanh, Kernel, SaveOutputs)                                                                 \
+  X(clamp, Kernel, SaveInputs) /* attrs.lo / attrs.hi; NaN means no bound */                   \
+  /* binary, in[0] a, in[1] b (same dtype, expanded to out's shape) -> out[0] */               \
+  X(add, Kernel, SaveNone)                                                                     \
+  X(sub, Kernel, SaveNone)                                                                     \
+  X(mul, Kernel, SaveInputs)                                                                   \
+  X(div, Kernel, SaveInputs)                                                                   \
+  X(pow, Kernel, SaveBoth)                                                                     \
+  X(maximum, Kernel, SaveInputs)                                                               \
+  X(minimum, Kernel, SaveInputs)                                                               \
+  X(eq, Kernel, NoGrad) /* comparisons write a bool out[0] */                                  \
+  X(ne, Kernel, NoGrad)                                                                        \
+  X(lt, Kernel, NoGrad)                                                                        \
+  X(le, Kernel, NoGrad)                                                                        \
+  X(gt, Kernel, NoGrad)                                                                        \
+  X(ge, Kernel, NoGrad)                                                                        \
+  X(where, Kernel, SaveInputs) /* in[0] cond (bool), in[1] a, in[2] b, expanded -> out[0] */   \
+  /* reductions over attrs.dims (sorted, unique) of in[0]; out[0] has the keepdim shape */     \
+  X(sum, Kernel, SaveNone)                                                                     \
+  X(amax, Kernel, SaveBoth)                                                                    \
+  X(amin, Kernel, SaveBoth)                                                                    \
+  /* over attrs.dim: out[0] values, out[1] int64 indices (first of ties), keepdim shape */    \
+  X(max_dim, Kernel, SaveOutputs)                                                              \
+  X(min_dim, Kernel, SaveOutputs)                                                              \
+  X(softmax, Kernel, SaveOutputs)     /* contiguous in[0], along attrs.dim */                  \
+  X(log_softmax, Kernel, SaveOutputs) /* contiguous in[0], along attrs.dim */                  \
+  /* a [..., M, K] and b [..., K, N], batch dims expanded to out's -> out [..., M, N] */       \
+  X(matmul, Kernel, SaveInputs)                                                                \
+  /* x [N, K], w [M, K], optional in[2] bias [M] -> out [N, M] = x w^T + bias */              \
+  X(linear, Kernel, SaveInputs)                                                                \
+  X(copy, Kernel, SaveNone) /* in[0] -> out[0]: same shape, any strides, converts dtype */     \
+  /* contiguous x, int64 index [k] along attrs.dim -> out with size k there */                \
+  X(index_select, Kernel, SaveInputs)                                                          \
+  /* contiguous x, int64 index along attrs.dim -> out shaped like index */                    \
+  X(gather, Kernel, SaveInputs)                                                                \
+  /* out[0] (contiguous) += in[0] src at in[1] int64 index [k] along attrs.dim */              \
+  X(index_add, Kernel, NoGrad)                                                                 \
+  /* out[0] (contiguous) += in[0] src (contiguous) at in[1] index (src's shape) along attrs.dim */ \
+  X(scatter_add, Kernel, NoGrad)                                                               \
+  X(fill, Kernel, NoGrad) /* out[0] (any strides) = attrs.value */                             \
+  X(cat, Composite, SaveNone) /* joined along attrs.dim */                                     \
+  /* views: share storage, no kernel; attrs as in ops/view.h */                                \
+  X(view, View, SaveNone)                                                                      \
+  X(transpose, View, SaveNone) /* attrs.dims = {dim0, dim1} */                                 \
+  X(permute, View, SaveNone)   /* attrs.dims = order */                                        \
+  X(narrow, View, SaveNone)    /* attrs.dim, attrs.start, attrs.length */                      \
+  X(squeeze, View, SaveNone)                                                                   \
+  X(unsqueeze, View, SaveNone)                                                                 \
+  X(expand, View, SaveNone)
 
-enum class OpKind { Kernel, View };
+enum class OpKind { Kernel, View, Composite };
+enum class GradKind { NoGrad, SaveNone, SaveInputs, SaveOutputs, SaveBoth };
 
 enum class OpId : int {
-#define DL_OP_ENUM(name, kind) name,
+#define DL_OP_ENUM(name, kind, grad) name,
   DL_OP_TABLE(DL_OP_ENUM)
 #undef DL_OP_ENUM
       Count
 };
 constexpr int kOpCount = static_cast<int>(OpId::Count);
-static_assert(kOpCount == 43, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
+static_assert(kOpCount == 46, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
 
 const char* op_name(OpId op);
 OpKind op_kind(OpId op);
+GradKind op_grad_kind(OpId op);
 
 // Attributes of a kernel call; each row above says which fields it reads.
 struct OpAttrs {
-  Dims dims;          // reductions: dims to reduce
-  int64_t dim = 0;    // max_dim, min_dim, softmax, log_softmax, index_select, gather
+  Dims dims;          // reductions: dims to reduce; transpose, permute: dims
+  int64_t dim = 0;    // max_dim, min_dim, softmax, log_softmax, index_select, gather, cat, narrow
+  int64_t start = 0;  // narrow
+  int64_t length = 0; // narrow
+  bool keepdim = false;  // reductions (recorded for their backward)
   double lo = 0.0;    // clamp lower bound (NaN: none)
   double hi = 0.0;    // clamp upper bound (NaN: none)
   double value = 0.0; // fill

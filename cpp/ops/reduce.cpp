@@ -1,6 +1,9 @@
 #include "ops/reduce.h"
 
+#include "autograd/derivatives.h"
+#include "autograd/record.h"
 #include "base/error.h"
+#include "ops/index.h"
 #include "ops/creation.h"
 #include "ops/elementwise.h"
 #include "ops/op_table.h"
@@ -63,8 +66,19 @@ Tensor reduce(OpId op, const Tensor& x, const Dims& dims, bool keepdim, DType ou
   call.in[0] = &x;
   call.out[0] = &out;
   call.attrs.dims = rd;
+  call.attrs.keepdim = keepdim;
   dispatch(call);
-  return finish(out, x, rd, keepdim);
+  Tensor result = finish(out, x, rd, keepdim);
+  if (should_record({&x})) record(op, {x}, {&result}, call.attrs);
+  return result;
+}
+
+// g of a reduction's result, with the reduced dims back as size 1.
+Tensor with_kept_dims(const Tensor& g, const OpAttrs& attrs) {
+  if (attrs.keepdim) return g;
+  Tensor r = g;
+  for (int64_t d : attrs.dims) r = unsqueeze(r, d);
+  return r;
 }
 
 std::pair<Tensor, Tensor> reduce_with_index(OpId op, const Tensor& x, int64_t dim, bool keepdim) {
@@ -83,12 +97,16 @@ std::pair<Tensor, Tensor> reduce_with_index(OpId op, const Tensor& x, int64_t di
   call.out[0] = &values;
   call.out[1] = &indices;
   call.attrs.dim = d;
+  call.attrs.keepdim = keepdim;
   dispatch(call);
-  if (keepdim && x.dim() > 0) return {values, indices};
-  Dims rd{d};
-  Dims out_shape = x.dim() == 0 ? Dims{} : reduced_shape(in, rd);
-  return {values.as_strided(out_shape, contiguous_strides(out_shape), 0),
-          indices.as_strided(out_shape, contiguous_strides(out_shape), 0)};
+  if (!keepdim || x.dim() == 0) {
+    Dims rd{d};
+    Dims out_shape = x.dim() == 0 ? Dims{} : reduced_shape(in, rd);
+    values = values.as_strided(out_shape, contiguous_strides(out_shape), 0);
+    indices = indices.as_strided(out_shape, contiguous_strides(out_shape), 0);
+  }
+  if (should_record({&x})) record(op, {x}, {&values, &indices}, call.attrs);
+  return {values, indices};
 }
 
 int64_t reduced_count(const Tensor& x, const Dims& dims) {
@@ -164,5 +182,40 @@ Tensor std_dev(const Tensor& x, const Dims& dims, int64_t correction, bool keepd
   check_defined(x, "std_dev", "x");
   return sqrt(var(x, dims, correction, keepdim));
 }
+
+void backward_sum(const GradContext& ctx, std::vector<Tensor>& gi) {
+  gi[0] = expand(with_kept_dims(ctx.grad(), ctx.attrs()), ctx.input_meta(0).sizes);
+}
+
+namespace {
+// amax/amin: the gradient is shared evenly among the elements equal to the result.
+void backward_extremum_all(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& x = ctx.input(0);
+  Tensor y = with_kept_dims(ctx.output(), ctx.attrs());
+  Tensor g = with_kept_dims(ctx.grad(), ctx.attrs());
+  Tensor hits = to_dtype(eq(x, y), g.dtype());
+  gi[0] = div(mul(hits, g), sum(hits, ctx.attrs().dims, true));
+}
+
+// max/min along a dim: the gradient goes to the selected index.
+void backward_extremum_dim(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const InputMeta& in = ctx.input_meta(0);
+  Tensor g = ctx.grad(), idx = ctx.output(1);
+  if (in.sizes.empty()) {  // a 0-dim input was reduced as [1]
+    g = reshape(g, {1});
+    idx = reshape(idx, {1});
+  } else if (!ctx.attrs().keepdim) {
+    g = unsqueeze(g, ctx.attrs().dim);
+    idx = unsqueeze(idx, ctx.attrs().dim);
+  }
+  Dims shape = in.sizes.empty() ? Dims{1} : in.sizes;
+  gi[0] = reshape(scatter_add(zeros(shape, g.dtype(), g.device()), ctx.attrs().dim, idx, g), in.sizes);
+}
+}  // namespace
+
+void backward_amax(const GradContext& ctx, std::vector<Tensor>& gi) { backward_extremum_all(ctx, gi); }
+void backward_amin(const GradContext& ctx, std::vector<Tensor>& gi) { backward_extremum_all(ctx, gi); }
+void backward_max_dim(const GradContext& ctx, std::vector<Tensor>& gi) { backward_extremum_dim(ctx, gi); }
+void backward_min_dim(const GradContext& ctx, std::vector<Tensor>& gi) { backward_extremum_dim(ctx, gi); }
 
 }  // namespace dl

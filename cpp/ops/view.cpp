@@ -1,6 +1,9 @@
 #include "ops/view.h"
 
+#include "autograd/derivatives.h"
+#include "autograd/record.h"
 #include "base/error.h"
+#include "ops/creation.h"
 #include "ops/op_table.h"
 #include "ops/op_utils.h"
 
@@ -66,6 +69,12 @@ bool view_strides(const Dims& sizes, const Dims& strides, const Dims& new_sizes,
   return view_d == -1;
 }
 
+// Records a view op and returns its result.
+Tensor recorded(OpId op, const Tensor& x, Tensor out, const OpAttrs& attrs = OpAttrs{}) {
+  if (should_record({&x})) record(op, {x}, {&out}, attrs);
+  return out;
+}
+
 }  // namespace
 
 Tensor view(const Tensor& x, const Dims& shape) {
@@ -75,16 +84,16 @@ Tensor view(const Tensor& x, const Dims& shape) {
   DL_CHECK(view_strides(x.sizes(), x.strides(), sizes, strides), Status::Shape, "view: shape ", shape_str(sizes),
            " is not compatible with the input's size and strides (", shape_str(x.sizes()), ", strides ",
            shape_str(x.strides()), "); use reshape, which copies");
-  return x.as_strided(sizes, strides, x.offset());
+  return recorded(OpId::view, x, x.as_strided(sizes, strides, x.offset()));
 }
 
 Tensor reshape(const Tensor& x, const Dims& shape) {
   check_defined(x, "reshape", "x");
   Dims sizes = infer_shape(shape, x.numel(), "reshape");
   Dims strides;
-  if (view_strides(x.sizes(), x.strides(), sizes, strides)) return x.as_strided(sizes, strides, x.offset());
-  Tensor c = contiguous(x);
-  return c.as_strided(sizes, contiguous_strides(sizes), c.offset());
+  if (view_strides(x.sizes(), x.strides(), sizes, strides))
+    return recorded(OpId::view, x, x.as_strided(sizes, strides, x.offset()));
+  return view(contiguous(x), sizes);
 }
 
 Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
@@ -107,14 +116,16 @@ Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
   if (x.dim() == 0) {
     wrap_dim(dim0, 0, "transpose: argument 'dim0'");
     wrap_dim(dim1, 0, "transpose: argument 'dim1'");
-    return x.as_strided(x.sizes(), x.strides(), x.offset());
+    return recorded(OpId::view, x, x.as_strided(x.sizes(), x.strides(), x.offset()));
   }
   size_t a = static_cast<size_t>(wrap_dim(dim0, x.dim(), "transpose: argument 'dim0'"));
   size_t b = static_cast<size_t>(wrap_dim(dim1, x.dim(), "transpose: argument 'dim1'"));
   Dims sizes = x.sizes(), strides = x.strides();
   std::swap(sizes[a], sizes[b]);
   std::swap(strides[a], strides[b]);
-  return x.as_strided(sizes, strides, x.offset());
+  OpAttrs attrs;
+  attrs.dims = Dims{static_cast<int64_t>(a), static_cast<int64_t>(b)};
+  return recorded(OpId::transpose, x, x.as_strided(sizes, strides, x.offset()), attrs);
 }
 
 Tensor permute(const Tensor& x, const Dims& order) {
@@ -123,14 +134,16 @@ Tensor permute(const Tensor& x, const Dims& order) {
            order.size(), " entries for a tensor of ", x.dim(), " dims");
   Dims sizes(order.size()), strides(order.size());
   Dims seen(order.size(), 0);
+  OpAttrs attrs;
   for (size_t i = 0; i < order.size(); ++i) {
     size_t d = static_cast<size_t>(wrap_dim(order[i], x.dim(), "permute: argument 'dims'"));
     DL_CHECK(!seen[d], Status::InvalidArgument, "permute: argument 'dims' repeats dim ", order[i]);
     seen[d] = 1;
     sizes[i] = x.sizes()[d];
     strides[i] = x.strides()[d];
+    attrs.dims.push_back(static_cast<int64_t>(d));
   }
-  return x.as_strided(sizes, strides, x.offset());
+  return recorded(OpId::permute, x, x.as_strided(sizes, strides, x.offset()), attrs);
 }
 
 Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
@@ -143,7 +156,11 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
            "narrow: start ", start, " and length ", length, " are out of range for dim ", dim, " of size ", n);
   Dims sizes = x.sizes();
   sizes[d] = length;
-  return x.as_strided(sizes, x.strides(), x.offset() + start * x.strides()[d]);
+  OpAttrs attrs;
+  attrs.dim = static_cast<int64_t>(d);
+  attrs.start = start;
+  attrs.length = length;
+  return recorded(OpId::narrow, x, x.as_strided(sizes, x.strides(), x.offset() + start * x.strides()[d]), attrs);
 }
 
 Tensor select(const Tensor& x, int64_t dim, int64_t index) {
@@ -154,11 +171,7 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
   DL_CHECK(index >= -n && index < n, Status::InvalidArgument, "select: index ", index,
            " is out of range for dim ", dim, " of size ", n);
   if (index < 0) index += n;
-  Dims sizes = x.sizes(), strides = x.strides();
-  int64_t offset = x.offset() + index * strides[d];
-  sizes.erase(d);
-  strides.erase(d);
-  return x.as_strided(sizes, strides, offset);
+  return squeeze(narrow(x, dim, index, 1), dim);
 }
 
 Tensor squeeze(const Tensor& x) {
@@ -169,22 +182,22 @@ Tensor squeeze(const Tensor& x) {
     sizes.push_back(x.sizes()[i]);
     strides.push_back(x.strides()[i]);
   }
-  return x.as_strided(sizes, strides, x.offset());
+  return recorded(OpId::squeeze, x, x.as_strided(sizes, strides, x.offset()));
 }
 
 Tensor squeeze(const Tensor& x, int64_t dim) {
   check_defined(x, "squeeze", "x");
+  Dims sizes = x.sizes(), strides = x.strides();
   if (x.dim() == 0) {
     wrap_dim(dim, 0, "squeeze: argument 'dim'");
-    return x.as_strided(x.sizes(), x.strides(), x.offset());
+  } else {
+    size_t d = static_cast<size_t>(wrap_dim(dim, x.dim(), "squeeze: argument 'dim'"));
+    if (sizes[d] == 1) {
+      sizes.erase(d);
+      strides.erase(d);
+    }
   }
-  size_t d = static_cast<size_t>(wrap_dim(dim, x.dim(), "squeeze: argument 'dim'"));
-  Dims sizes = x.sizes(), strides = x.strides();
-  if (sizes[d] == 1) {
-    sizes.erase(d);
-    strides.erase(d);
-  }
-  return x.as_strided(sizes, strides, x.offset());
+  return recorded(OpId::squeeze, x, x.as_strided(sizes, strides, x.offset()));
 }
 
 Tensor unsqueeze(const Tensor& x, int64_t dim) {
@@ -194,7 +207,7 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
   int64_t stride = d < static_cast<size_t>(x.dim()) ? sizes[d] * strides[d] : 1;
   sizes.insert(d, 1);
   strides.insert(d, stride);
-  return x.as_strided(sizes, strides, x.offset());
+  return recorded(OpId::unsqueeze, x, x.as_strided(sizes, strides, x.offset()));
 }
 
 Tensor expand(const Tensor& x, const Dims& shape) {
@@ -218,7 +231,7 @@ Tensor expand(const Tensor& x, const Dims& shape) {
     sizes[i] = want;
     strides[i] = want == have ? x.strides()[i - lead] : 0;
   }
-  return x.as_strided(sizes, strides, x.offset());
+  return recorded(OpId::expand, x, x.as_strided(sizes, strides, x.offset()));
 }
 
 Tensor contiguous(const Tensor& x) {
@@ -230,7 +243,7 @@ Tensor clone(const Tensor& x) {
   check_defined(x, "clone", "x");
   Tensor out = Tensor::empty(x.sizes(), x.dtype(), x.device());
   copy_(out, x);
-  return out;
+  return recorded(OpId::copy, x, out);
 }
 
 Tensor to_dtype(const Tensor& x, DType dtype) {
@@ -238,7 +251,7 @@ Tensor to_dtype(const Tensor& x, DType dtype) {
   if (x.dtype() == dtype) return x;
   Tensor out = Tensor::empty(x.sizes(), dtype, x.device());
   copy_(out, x);
-  return out;
+  return recorded(OpId::copy, x, out);
 }
 
 void copy_(Tensor& dst, const Tensor& src) {
@@ -255,5 +268,35 @@ void copy_(Tensor& dst, const Tensor& src) {
   dispatch(call);
   dst.storage()->bump_version();
 }
+
+// Backward rules of the views: each gives the gradient in the input's layout.
+void backward_view(const GradContext& ctx, std::vector<Tensor>& gi) {
+  gi[0] = reshape(ctx.grad(), ctx.input_meta(0).sizes);
+}
+void backward_transpose(const GradContext& ctx, std::vector<Tensor>& gi) {
+  gi[0] = transpose(ctx.grad(), ctx.attrs().dims[0], ctx.attrs().dims[1]);
+}
+void backward_permute(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Dims& order = ctx.attrs().dims;
+  Dims inverse(order.size());
+  for (size_t i = 0; i < order.size(); ++i) inverse[static_cast<size_t>(order[i])] = static_cast<int64_t>(i);
+  gi[0] = permute(ctx.grad(), inverse);
+}
+void backward_narrow(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const InputMeta& in = ctx.input_meta(0);
+  Tensor g = zeros(in.sizes, ctx.grad().dtype(), in.device);
+  Tensor slot = narrow(g, ctx.attrs().dim, ctx.attrs().start, ctx.attrs().length);
+  copy_(slot, ctx.grad());
+  gi[0] = g;
+}
+void backward_squeeze(const GradContext& ctx, std::vector<Tensor>& gi) {
+  gi[0] = reshape(ctx.grad(), ctx.input_meta(0).sizes);
+}
+void backward_unsqueeze(const GradContext& ctx, std::vector<Tensor>& gi) {
+  gi[0] = reshape(ctx.grad(), ctx.input_meta(0).sizes);
+}
+// The engine sums the expanded dims (it reduces every gradient to its input's shape).
+void backward_expand(const GradContext& ctx, std::vector<Tensor>& gi) { gi[0] = ctx.grad(); }
+void backward_copy(const GradContext& ctx, std::vector<Tensor>& gi) { gi[0] = ctx.grad(); }
 
 }  // namespace dl

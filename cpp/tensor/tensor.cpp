@@ -1,8 +1,12 @@
 #include "tensor/tensor.h"
 
+#include "autograd/meta.h"
 #include "base/error.h"
 
 namespace dl {
+
+TensorImpl::TensorImpl() = default;
+TensorImpl::~TensorImpl() = default;
 
 Tensor Tensor::empty(const Dims& sizes, DType dtype, Device device) {
   for (int64_t s : sizes)

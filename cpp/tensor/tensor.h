@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "base/intrusive_ptr.h"
 #include "tensor/device.h"
@@ -14,12 +15,17 @@
 
 namespace dl {
 
+struct AutogradMeta;  // autograd/meta.h: requires_grad, grad, grad_fn; null for plain tensors
+
 struct TensorImpl : RefCounted {
   IntrusivePtr<Storage> storage;
   Dims sizes;
   Dims strides;        // in elements; 0 for broadcast (expanded) dims
   int64_t offset = 0;  // in elements from storage->data()
   DType dtype = DType::Float32;
+  std::unique_ptr<AutogradMeta> autograd;
+  TensorImpl();
+  ~TensorImpl();
 };
 
 class Tensor {
