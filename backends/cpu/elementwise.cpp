@@ -113,6 +113,7 @@ void unary_kernel(const KernelCall& c) {
         case OpId::sqrt: return map_unary<T>(x, out, [](T v) { return std::sqrt(v); });
         case OpId::sigmoid: return map_unary<T>(x, out, [](T v) { return sigmoid_of(v); });
         case OpId::tanh: return map_unary<T>(x, out, [](T v) { return std::tanh(v); });
+        case OpId::erf: return map_unary<T>(x, out, [](T v) { return std::erf(v); });
         default: break;
       }
     }
@@ -260,7 +261,7 @@ void copy_kernel(const KernelCall& c) {
 
 void register_elementwise(Backend& b) {
   for (OpId op : {OpId::neg, OpId::abs, OpId::relu}) b.set(op, unary_kernel, kNumericTypes);
-  for (OpId op : {OpId::exp, OpId::log, OpId::sqrt, OpId::sigmoid, OpId::tanh}) b.set(op, unary_kernel, kFloatTypes);
+  for (OpId op : {OpId::exp, OpId::log, OpId::sqrt, OpId::sigmoid, OpId::tanh, OpId::erf}) b.set(op, unary_kernel, kFloatTypes);
   b.set(OpId::clamp, clamp_kernel, kNumericTypes);
   for (OpId op : {OpId::add, OpId::mul, OpId::maximum, OpId::minimum}) b.set(op, arithmetic_kernel, kAllTypes);
   for (OpId op : {OpId::sub, OpId::pow}) b.set(op, arithmetic_kernel, kNumericTypes);

@@ -164,6 +164,7 @@ Tensor sqrt(const Tensor& x) { return unary(OpId::sqrt, x, true); }
 Tensor relu(const Tensor& x) { return unary(OpId::relu, x, false); }
 Tensor sigmoid(const Tensor& x) { return unary(OpId::sigmoid, x, true); }
 Tensor tanh(const Tensor& x) { return unary(OpId::tanh, x, true); }
+Tensor erf(const Tensor& x) { return unary(OpId::erf, x, true); }
 
 Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi) {
   check_defined(x, "clamp", "x");
@@ -256,6 +257,11 @@ void backward_sigmoid(const GradContext& ctx, std::vector<Tensor>& gi) {
 void backward_tanh(const GradContext& ctx, std::vector<Tensor>& gi) {
   const Tensor& y = ctx.output();
   gi[0] = mul(ctx.grad(), neg(sub(mul(y, y), 1.0)));
+}
+void backward_erf(const GradContext& ctx, std::vector<Tensor>& gi) {
+  const Tensor& x = ctx.input(0);
+  const double two_over_sqrt_pi = 1.1283791670955126;
+  gi[0] = mul(ctx.grad(), mul(exp(neg(mul(x, x))), two_over_sqrt_pi));
 }
 void backward_clamp(const GradContext& ctx, std::vector<Tensor>& gi) {
   // The gradient passes where lo <= x <= hi (bounds included, as in PyTorch).

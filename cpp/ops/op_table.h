@@ -32,6 +32,7 @@ namespace dl {
   X(relu, Kernel, SaveOutputs)                                                                 \
   X(sigmoid, Kernel, SaveOutputs)                                                              \
   X(tanh, Kernel, SaveOutputs)                                                                 \
+  X(erf, Kernel, SaveInputs)                                                                   \
   X(clamp, Kernel, SaveInputs) /* attrs.lo / attrs.hi; NaN means no bound */                   \
   /* binary, in[0] a, in[1] b (same dtype, expanded to out's shape) -> out[0] */               \
   X(add, Kernel, SaveNone)                                                                     \
@@ -91,7 +92,7 @@ enum class OpId : int {
       Count
 };
 constexpr int kOpCount = static_cast<int>(OpId::Count);
-static_assert(kOpCount == 46, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
+static_assert(kOpCount == 47, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
 
 const char* op_name(OpId op);
 OpKind op_kind(OpId op);
