@@ -1,0 +1,50 @@
+// Helpers for tests that read PyTorch-generated fixtures (tests/fixtures/*.json):
+// JSON -> Tensor, and element-wise comparison with a tolerance.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ops/ops.h"
+
+namespace dl::testing {
+
+inline nlohmann::json load_fixture(const std::string& file) {
+  std::ifstream in(std::string(DL_FIXTURE_DIR) + "/" + file);
+  EXPECT_TRUE(in.good()) << "missing fixture " << file;
+  return nlohmann::json::parse(in);
+}
+
+inline Tensor tensor_from_json(const nlohmann::json& j) {
+  Dims shape;
+  for (auto& s : j["shape"]) shape.push_back(s.get<int64_t>());
+  std::string dtype = j["dtype"];
+  if (dtype == "int64") {
+    std::vector<int64_t> v = j["data"].get<std::vector<int64_t>>();
+    return from_data(v.data(), DType::Int64, shape);
+  }
+  std::vector<double> v = j["data"].get<std::vector<double>>();
+  Tensor t = from_data(v.data(), DType::Float64, shape);
+  return dtype == "float32" ? to_dtype(t, DType::Float32) : t;
+}
+
+inline std::vector<double> values(const Tensor& t) {
+  Tensor c = contiguous(to_dtype(t, DType::Float64));
+  const double* p = c.data_ptr<double>();
+  return std::vector<double>(p, p + c.numel());
+}
+
+// Same shape and |got - want| <= atol + rtol |want| everywhere.
+inline void expect_close(const Tensor& got, const Tensor& want, double rtol, double atol, const std::string& what) {
+  ASSERT_TRUE(got.defined()) << what << ": result is undefined";
+  ASSERT_EQ(shape_str(got.sizes()), shape_str(want.sizes())) << what;
+  std::vector<double> g = values(got), w = values(want);
+  for (size_t i = 0; i < g.size(); ++i)
+    ASSERT_NEAR(g[i], w[i], atol + rtol * std::abs(w[i])) << what << " at flat index " << i;
+}
+
+}  // namespace dl::testing
