@@ -20,7 +20,10 @@
 namespace dl::cpu {
 
 // Elementwise loops of at least this many elements are split across threads.
-constexpr int64_t kParallelGrain = 65536;
+// Below ~1 MB of floats a loop is memory-bound and over in microseconds:
+// waking a second thread costs more than it saves, and its spin-wait
+// afterwards takes the core from the data loader's prefetch thread.
+constexpr int64_t kParallelGrain = 1 << 18;
 
 // Calls body(begin, end) over [0, n), split evenly across OpenMP threads when
 // n is large. Small n never enters an OpenMP region: even a one-thread region
