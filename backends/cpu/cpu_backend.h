@@ -9,6 +9,8 @@ namespace dl::cpu {
 const Backend& backend();
 void set_num_threads(int n);  // OpenMP loops and GEMM
 int num_threads();
+// Frees the blocks the CPU allocator keeps for reuse (NOTE [CPU caching allocator]).
+void empty_cache();
 
 void register_elementwise(Backend& b);  // elementwise.cpp: unary, binary, where, fill, copy
 void register_reduce(Backend& b);       // reduce.cpp: sum, amax, amin, max_dim, min_dim

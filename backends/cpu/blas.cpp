@@ -1,0 +1,134 @@
+// GEMM through OpenBLAS loaded at run time. NOTE [OpenBLAS core type]:
+// OpenBLAS 0.3.21 (Debian 12) does not know recent CPUs and falls back to
+// its generic Prescott kernels, about 4x slower; it reads OPENBLAS_CORETYPE
+// once, when it loads. So libdl does not link it: on first use it picks the
+// core type from cpuid (unless the user set one), sets the variable for the
+// dlopen only, and restores the environment afterwards.
+#include "backends/cpu/blas.h"
+
+#include <dlfcn.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+
+#include "backends/cpu/cpu_features.h"
+#include "backends/cpu/gemm_kernel.h"
+
+namespace dl::cpu {
+
+namespace {
+
+// CBLAS enum values (cblas.h).
+constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
+
+using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*, int, const float*, int, float, float*,
+                         int);
+using DgemmFn = void (*)(int, int, int, int, int, int, double, const double*, int, const double*, int, double,
+                         double*, int);
+using SetThreadsFn = void (*)(int);
+using CorenameFn = char* (*)();
+
+struct OpenBlas {
+  SgemmFn sgemm = nullptr;
+  DgemmFn dgemm = nullptr;
+  SetThreadsFn set_num_threads = nullptr;
+  std::string description;
+};
+
+OpenBlas load_openblas() {
+  OpenBlas blas;
+  const char* user_choice = std::getenv("OPENBLAS_CORETYPE");
+  const char* chosen = user_choice ? nullptr : openblas_core_for(detect_cpu_features());
+  if (chosen) setenv("OPENBLAS_CORETYPE", chosen, 1);
+  void* handle = nullptr;
+  for (const char* name : {"libopenblas.so.0", "libopenblas.so"}) {
+    handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (handle) break;
+  }
+  if (chosen) unsetenv("OPENBLAS_CORETYPE");
+  if (!handle) {
+    blas.description = "built-in kernel (OpenBLAS not found)";
+    return blas;
+  }
+  blas.sgemm = reinterpret_cast<SgemmFn>(dlsym(handle, "cblas_sgemm"));
+  blas.dgemm = reinterpret_cast<DgemmFn>(dlsym(handle, "cblas_dgemm"));
+  blas.set_num_threads = reinterpret_cast<SetThreadsFn>(dlsym(handle, "openblas_set_num_threads"));
+  auto corename = reinterpret_cast<CorenameFn>(dlsym(handle, "openblas_get_corename"));
+  if (!blas.sgemm || !blas.dgemm) {
+    blas = OpenBlas();
+    blas.description = "built-in kernel (OpenBLAS lacks cblas_sgemm)";
+    return blas;
+  }
+  blas.description = std::string("OpenBLAS core ") + (corename ? corename() : "unknown") +
+                     (chosen ? " (chosen from cpuid)" : user_choice ? " (OPENBLAS_CORETYPE set by the user)"
+                                                                      : " (detected by OpenBLAS)");
+  return blas;
+}
+
+const OpenBlas& openblas() {
+  static const OpenBlas blas = load_openblas();
+  return blas;
+}
+
+// NOTE [GEMM threads]: OpenBLAS's helper threads spin after each call, so
+// threading a small product (the MLP's 64x784x128) costs more than it saves
+// and takes the core from everything else. Products below kThreadedMacs run
+// on one thread; larger ones use the thread count set by the user
+// (dl_set_num_threads; all cores by default).
+constexpr double kThreadedMacs = 1 << 26;
+std::atomic<int> g_requested_threads{0};  // 0: OpenBLAS's default
+std::atomic<int> g_active_threads{-1};    // what OpenBLAS was last told
+std::mutex g_threads_mutex;
+
+void use_threads_for(const OpenBlas& blas, int64_t M, int64_t N, int64_t K) {
+  if (!blas.set_num_threads) return;
+  int requested = g_requested_threads.load(std::memory_order_relaxed);
+  double macs = static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
+  int want = macs < kThreadedMacs ? 1 : requested;
+  if (want == 0 || want == g_active_threads.load(std::memory_order_relaxed)) return;
+  std::lock_guard<std::mutex> lock(g_threads_mutex);
+  blas.set_num_threads(want);
+  g_active_threads.store(want, std::memory_order_relaxed);
+}
+
+// CBLAS takes int sizes; larger problems than that go to the built-in kernel.
+bool fits_int(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f) {
+  const int64_t limit = 0x7fffffff;
+  return a <= limit && b <= limit && c <= limit && d <= limit && e <= limit && f <= limit;
+}
+
+}  // namespace
+
+void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+          const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  const OpenBlas& blas = openblas();
+  if (blas.sgemm && fits_int(M, N, K, lda, ldb, ldc)) {
+    use_threads_for(blas, M, N, K);
+    blas.sgemm(kRowMajor, trans_a ? kTrans : kNoTrans, trans_b ? kTrans : kNoTrans, static_cast<int>(M),
+               static_cast<int>(N), static_cast<int>(K), alpha, A, static_cast<int>(lda), B, static_cast<int>(ldb),
+               beta, C, static_cast<int>(ldc));
+    return;
+  }
+  builtin_gemm<float>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, double alpha, const double* A, int64_t lda,
+          const double* B, int64_t ldb, double beta, double* C, int64_t ldc) {
+  const OpenBlas& blas = openblas();
+  if (blas.dgemm && fits_int(M, N, K, lda, ldb, ldc)) {
+    use_threads_for(blas, M, N, K);
+    blas.dgemm(kRowMajor, trans_a ? kTrans : kNoTrans, trans_b ? kTrans : kNoTrans, static_cast<int>(M),
+               static_cast<int>(N), static_cast<int>(K), alpha, A, static_cast<int>(lda), B, static_cast<int>(ldb),
+               beta, C, static_cast<int>(ldc));
+    return;
+  }
+  builtin_gemm<double>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void blas_set_num_threads(int n) { g_requested_threads.store(n, std::memory_order_relaxed); }
+
+const char* blas_description() { return openblas().description.c_str(); }
+
+}  // namespace dl::cpu
