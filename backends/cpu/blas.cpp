@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "backends/cpu/cpu_features.h"
 #include "backends/cpu/gemm_kernel.h"
@@ -74,11 +75,14 @@ const OpenBlas& openblas() {
 
 // NOTE [GEMM threads]: OpenBLAS's helper threads spin after each call, so
 // threading a small product (the MLP's 64x784x128) costs more than it saves
-// and takes the core from everything else. Products below kThreadedMacs run
-// on one thread; larger ones use the thread count set by the user
-// (dl_set_num_threads; all cores by default).
-constexpr double kThreadedMacs = 1 << 26;
-std::atomic<int> g_requested_threads{0};  // 0: OpenBLAS's default
+// when other work follows it, and takes the core from the data loader. By
+// default, products below kDefaultThreadedMacs run on one thread and larger
+// ones on all cores. Once the user sets a thread count (dl_set_num_threads),
+// products from kRequestedThreadedMacs up use exactly that many threads:
+// asking for threads means wanting them on the matrix products.
+constexpr double kDefaultThreadedMacs = 1 << 26;
+constexpr double kRequestedThreadedMacs = 1 << 20;
+std::atomic<int> g_requested_threads{0};  // 0: not set by the user
 std::atomic<int> g_active_threads{-1};    // what OpenBLAS was last told
 std::mutex g_threads_mutex;
 
@@ -86,8 +90,10 @@ void use_threads_for(const OpenBlas& blas, int64_t M, int64_t N, int64_t K) {
   if (!blas.set_num_threads) return;
   int requested = g_requested_threads.load(std::memory_order_relaxed);
   double macs = static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
-  int want = macs < kThreadedMacs ? 1 : requested;
-  if (want == 0 || want == g_active_threads.load(std::memory_order_relaxed)) return;
+  double threshold = requested ? kRequestedThreadedMacs : kDefaultThreadedMacs;
+  int want = macs < threshold ? 1 : requested ? requested : static_cast<int>(std::thread::hardware_concurrency());
+  if (want < 1) want = 1;
+  if (want == g_active_threads.load(std::memory_order_relaxed)) return;
   std::lock_guard<std::mutex> lock(g_threads_mutex);
   blas.set_num_threads(want);
   g_active_threads.store(want, std::memory_order_relaxed);

@@ -1,0 +1,50 @@
+#include "handles.h"
+
+#include <string>
+
+namespace dl::capi {
+
+namespace {
+thread_local std::string t_message;
+}
+
+void set_error(const char* fn, const char* what) {
+  t_message = fn;
+  t_message += ": ";
+  t_message += what;
+}
+
+void clear_error() {
+  if (!t_message.empty()) t_message.clear();
+}
+
+const char* last_error() { return t_message.c_str(); }
+
+void check_tag(const void* h, uint32_t want, const char* type, const char* arg) {
+  DL_CHECK(h != nullptr, Status::InvalidArgument, "argument '", arg, "' is NULL");
+  uint32_t tag = *static_cast<const uint32_t*>(h);
+  if (tag == want) return;
+  if (tag == kFreedTag) fail(Status::InvalidArgument, "argument '", arg, "' is a freed handle");
+  if (tag == kReleasedTag && want == kTensorTag)
+    fail(Status::InvalidArgument, "argument '", arg, "' was released by scope");
+  fail(Status::InvalidArgument, "argument '", arg, "' is not a ", type, " handle");
+}
+
+const Tensor& tensor_of(const dl_tensor* h, const char* arg) {
+  check_tag(h, kTensorTag, "dl_tensor", arg);
+  return h->tensor;
+}
+
+Dims dims_of(const int64_t* values, int n, const char* arg) {
+  DL_CHECK(n >= 0 && n <= 64, Status::InvalidArgument, "argument '", arg, "': ", n,
+           " dims is out of range [0, 64]");
+  DL_CHECK(n == 0 || values != nullptr, Status::InvalidArgument, "argument '", arg, "' is NULL");
+  return n ? Dims(values, values + n) : Dims();
+}
+
+DType dtype_of(int value, const char* arg) {
+  DL_CHECK(dtype_valid(value), Status::InvalidArgument, "argument '", arg, "': ", value, " is not a dl_dtype");
+  return static_cast<DType>(value);
+}
+
+}  // namespace dl::capi
