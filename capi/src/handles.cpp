@@ -1,5 +1,6 @@
 #include "handles.h"
 
+#include <cstring>
 #include <string>
 
 namespace dl::capi {
@@ -8,9 +9,21 @@ namespace {
 thread_local std::string t_message;
 }
 
+// Engine messages start with the engine function's name ("matmul: shapes
+// ..."); when the C function wraps exactly that function ("dl_matmul",
+// "dl_tensor_randn" for "randn") the name is said once.
 void set_error(const char* fn, const char* what) {
   t_message = fn;
   t_message += ": ";
+  const char* colon = std::strstr(what, ": ");
+  if (colon) {
+    std::string engine_name(what, static_cast<size_t>(colon - what));
+    std::string c_name(fn);
+    bool same = engine_name.find(' ') == std::string::npos && c_name.size() > engine_name.size() &&
+                c_name.compare(c_name.size() - engine_name.size(), engine_name.size(), engine_name) == 0 &&
+                c_name[c_name.size() - engine_name.size() - 1] == '_';
+    if (same) what = colon + 2;
+  }
   t_message += what;
 }
 
