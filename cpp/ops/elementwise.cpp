@@ -32,8 +32,9 @@ DType result_type(const Tensor& a, const Tensor& b) {
   const Tensor& scalar = a_scalar ? a : b;
   int cd = dtype_category(dimmed.dtype()), cs = dtype_category(scalar.dtype());
   if (cs <= cd) return dimmed.dtype();
-  // The 0-dim tensor is of a higher category: its category's default type.
-  return cs == 2 ? DType::Float32 : DType::Int64;
+  // The 0-dim tensor is of a higher category: its dtype wins. (Scalars are
+  // wrapped as float32 or int64 by scalar_like, PyTorch's wrapped-number types.)
+  return scalar.dtype();
 }
 
 Tensor expand_to(const Tensor& x, const Dims& shape) {

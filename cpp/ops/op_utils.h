@@ -12,7 +12,7 @@ void check_defined(const Tensor& t, const char* what, const char* arg);
 void check_same_device(const Tensor& a, const Tensor& b, const char* what);
 // The dtype of a binary op's result: PyTorch's rules, where a 0-dim tensor
 // only widens the other operand when it belongs to a higher category
-// (bool < integer < float); a 0-dim float widening an integer gives float32.
+// (bool < integer < float), and then with its own dtype.
 DType result_type(const Tensor& a, const Tensor& b);
 // A stride-0 view of x broadcast to shape (no checks; shape is a valid broadcast target).
 Tensor expand_to(const Tensor& x, const Dims& shape);

@@ -23,13 +23,24 @@ inline Tensor tensor_from_json(const nlohmann::json& j) {
   Dims shape;
   for (auto& s : j["shape"]) shape.push_back(s.get<int64_t>());
   std::string dtype = j["dtype"];
-  if (dtype == "int64") {
+  if (dtype == "int64" || dtype == "int32" || dtype == "bool") {
     std::vector<int64_t> v = j["data"].get<std::vector<int64_t>>();
-    return from_data(v.data(), DType::Int64, shape);
+    Tensor t = from_data(v.data(), DType::Int64, shape);
+    return dtype == "int64" ? t : to_dtype(t, dtype == "bool" ? DType::Bool : DType::Int32);
   }
   std::vector<double> v = j["data"].get<std::vector<double>>();
   Tensor t = from_data(v.data(), DType::Float64, shape);
   return dtype == "float32" ? to_dtype(t, DType::Float32) : t;
+}
+
+inline DType dtype_from_json(const std::string& name) {
+  if (name == "float32") return DType::Float32;
+  if (name == "float64") return DType::Float64;
+  if (name == "int64") return DType::Int64;
+  if (name == "int32") return DType::Int32;
+  if (name == "bool") return DType::Bool;
+  ADD_FAILURE() << "unknown dtype " << name;
+  return DType::Float32;
 }
 
 inline std::vector<double> values(const Tensor& t) {
