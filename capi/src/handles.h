@@ -15,7 +15,12 @@
 #include <vector>
 
 #include "base/error.h"
+#include "data/dataset.h"
+#include "data/loader.h"
 #include "dl/dl.h"
+#include "nn/module.h"
+#include "optim/optimizer.h"
+#include "optim/scheduler.h"
 #include "tensor/tensor.h"
 
 namespace dl::capi {
@@ -77,7 +82,74 @@ struct dl_tensor {
   dl::Tensor tensor;
 };
 
+// The other handles hold one engine object each: `value`, with kTag and kName
+// for the generic functions below.
+struct dl_module {
+  static constexpr uint32_t kTag = dl::capi::kModuleTag;
+  static constexpr const char* kName = "dl_module";
+  uint32_t tag = dl::capi::kFreedTag;
+  std::shared_ptr<dl::Module> value;
+};
+
+struct dl_optimizer {
+  static constexpr uint32_t kTag = dl::capi::kOptimizerTag;
+  static constexpr const char* kName = "dl_optimizer";
+  uint32_t tag = dl::capi::kFreedTag;
+  std::shared_ptr<dl::Optimizer> value;
+};
+
+// A scheduler keeps its optimizer alive (the engine's Scheduler holds a reference to it).
+struct SchedulerHolder {
+  std::shared_ptr<dl::Optimizer> optimizer;
+  std::unique_ptr<dl::Scheduler> scheduler;
+};
+struct dl_scheduler {
+  static constexpr uint32_t kTag = dl::capi::kSchedulerTag;
+  static constexpr const char* kName = "dl_scheduler";
+  uint32_t tag = dl::capi::kFreedTag;
+  std::shared_ptr<SchedulerHolder> value;
+};
+
+struct dl_dataset {
+  static constexpr uint32_t kTag = dl::capi::kDatasetTag;
+  static constexpr const char* kName = "dl_dataset";
+  uint32_t tag = dl::capi::kFreedTag;
+  std::shared_ptr<const dl::Dataset> value;
+};
+
+struct dl_loader {
+  static constexpr uint32_t kTag = dl::capi::kLoaderTag;
+  static constexpr const char* kName = "dl_loader";
+  uint32_t tag = dl::capi::kFreedTag;
+  std::shared_ptr<dl::DataLoader> value;
+};
+
 namespace dl::capi {
+
+// A new handle of type H holding value.
+template <typename H>
+H* new_handle(decltype(H::value) value) {
+  H* h = pool<H>().acquire();
+  h->value = std::move(value);
+  h->tag = H::kTag;
+  return h;
+}
+
+// The object behind a live handle of type H; throws for NULL, foreign or freed handles.
+template <typename H>
+auto& value_of(const H* h, const char* arg) {
+  check_tag(h, H::kTag, H::kName, arg);
+  return const_cast<H*>(h)->value;
+}
+
+// dl_*_free: NULL and handles that are not live H handles are ignored.
+template <typename H>
+void free_handle(H* h) {
+  if (!h || h->tag != H::kTag) return;
+  h->value = {};
+  h->tag = kFreedTag;
+  pool<H>().recycle(h);
+}
 
 // The tensor behind a live handle; throws for NULL, foreign, freed or released handles.
 const Tensor& tensor_of(const dl_tensor* h, const char* arg);

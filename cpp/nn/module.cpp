@@ -38,9 +38,20 @@ void Module::register_buffer(const std::string& name, Tensor t) {
   buffers_.emplace_back(name, t);
 }
 
+namespace {
+bool contains(const Module& root, const Module* target) {
+  if (&root == target) return true;
+  for (const auto& entry : root.children())
+    if (contains(*entry.second, target)) return true;
+  return false;
+}
+}  // namespace
+
 void Module::register_module(const std::string& name, std::shared_ptr<Module> child) {
   check_new_name(name);
   DL_CHECK(child != nullptr, Status::InvalidArgument, "register_module: argument 'child' is null");
+  DL_CHECK(!contains(*child, this), Status::InvalidArgument, "module '", type_name_, "': registering '", name,
+           "' would make a cycle (the child is this module or contains it)");
   children_.emplace_back(name, std::move(child));
 }
 

@@ -7,5 +7,8 @@
 #include "dl/core.h"
 #include "dl/tensor.h"
 #include "dl/ops.h"
+#include "dl/autograd.h"
+#include "dl/nn.h"
+#include "dl/optim.h"
 
 #endif /* DL_DL_H */
