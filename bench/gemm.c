@@ -2,28 +2,7 @@
  * Usage: bench_gemm THREADS. Prints one JSON line per case:
  * {"case": ..., "metric": "gflops", "value": ...}; the first line says what
  * computes the products. */
-#include <dl/dl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void check(dl_status s) {
-  if (s != DL_OK) {
-    fprintf(stderr, "bench_gemm: %s\n", dl_last_error_message());
-    exit(1);
-  }
-}
-
-static int cmp(const void* a, const void* b) {
-  double x = *(const double*)a, y = *(const double*)b;
-  return x < y ? -1 : x > y;
-}
+#include "bench_util.h"
 
 /* Median seconds of one product over enough repetitions to fill ~1 s. */
 static double time_product(int64_t m, int64_t k, int64_t n) {
@@ -44,8 +23,7 @@ static double time_product(int64_t m, int64_t k, int64_t n) {
   }
   dl_tensor_free(a);
   dl_tensor_free(b);
-  qsort(times, (size_t)reps, sizeof times[0], cmp);
-  return times[reps / 2];
+  return median(times, reps);
 }
 
 int main(int argc, char** argv) {
@@ -56,10 +34,9 @@ int main(int argc, char** argv) {
       {"1024x1024x1024", 1024, 1024, 1024}, {"4096x4096x4096", 4096, 4096, 4096}, {"64x784x128", 64, 784, 128}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
     double t = time_product(cases[i].m, cases[i].k, cases[i].n);
-    double gflops = 2.0 * (double)cases[i].m * (double)cases[i].k * (double)cases[i].n / t / 1e9;
-    printf("{\"case\": \"%s, %d thread(s)\", \"metric\": \"GFLOP/s\", \"higher_is_better\": true, \"value\": %.3f}\n",
-           cases[i].name, threads, gflops);
-    fflush(stdout);
+    char name[64];
+    snprintf(name, sizeof name, "%s, %d thread(s)", cases[i].name, threads);
+    report(name, "GFLOP/s", 1, 2.0 * (double)cases[i].m * (double)cases[i].k * (double)cases[i].n / t / 1e9);
   }
   return 0;
 }

@@ -4,6 +4,19 @@
 // once, when it loads. So libdl does not link it: on first use it picks the
 // core type from cpuid (unless the user set one), sets the variable for the
 // dlopen only, and restores the environment afterwards.
+//
+// NOTE [OpenBLAS thread timeout]: OpenBLAS's helper threads spin (sched_yield)
+// for 2^28 cycles, about 0.1 s, after starting and after each threaded call
+// before they sleep; on a 2-core machine that is a core taken from the
+// training loop and the data loader. Unless the user set
+// OPENBLAS_THREAD_TIMEOUT, libdl sets 2^20 cycles (well under a millisecond)
+// for the dlopen: enough to catch back-to-back threaded products, and the
+// wake-up of a sleeping helper costs little beside a product large enough to
+// be threaded (NOTE [GEMM threads]).
+//
+// Products of at most kSmallMacs multiply-adds (Linear(4,4) on one row, the
+// 100x1x1 of a linear regression) skip OpenBLAS: its call costs more than
+// the work, and a program that only does such products never loads it.
 #include "backends/cpu/blas.h"
 
 #include <dlfcn.h>
@@ -43,12 +56,15 @@ OpenBlas load_openblas() {
   const char* user_choice = std::getenv("OPENBLAS_CORETYPE");
   const char* chosen = user_choice ? nullptr : openblas_core_for(detect_cpu_features());
   if (chosen) setenv("OPENBLAS_CORETYPE", chosen, 1);
+  const bool set_timeout = std::getenv("OPENBLAS_THREAD_TIMEOUT") == nullptr;
+  if (set_timeout) setenv("OPENBLAS_THREAD_TIMEOUT", "20", 1);  // NOTE [OpenBLAS thread timeout]
   void* handle = nullptr;
   for (const char* name : {"libopenblas.so.0", "libopenblas.so"}) {
     handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     if (handle) break;
   }
   if (chosen) unsetenv("OPENBLAS_CORETYPE");
+  if (set_timeout) unsetenv("OPENBLAS_THREAD_TIMEOUT");
   if (!handle) {
     blas.description = "built-in kernel (OpenBLAS not found)";
     return blas;
@@ -99,6 +115,12 @@ void use_threads_for(const OpenBlas& blas, int64_t M, int64_t N, int64_t K) {
   g_active_threads.store(want, std::memory_order_relaxed);
 }
 
+constexpr double kSmallMacs = 4096;  // NOTE [OpenBLAS thread timeout]
+
+bool small(int64_t M, int64_t N, int64_t K) {
+  return static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K) <= kSmallMacs;
+}
+
 // CBLAS takes int sizes; larger problems than that go to the built-in kernel.
 bool fits_int(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f) {
   const int64_t limit = 0x7fffffff;
@@ -109,6 +131,7 @@ bool fits_int(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f) 
 
 void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
           const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (small(M, N, K)) return builtin_gemm<float>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   const OpenBlas& blas = openblas();
   if (blas.sgemm && fits_int(M, N, K, lda, ldb, ldc)) {
     use_threads_for(blas, M, N, K);
@@ -122,6 +145,7 @@ void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alp
 
 void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, double alpha, const double* A, int64_t lda,
           const double* B, int64_t ldb, double beta, double* C, int64_t ldc) {
+  if (small(M, N, K)) return builtin_gemm<double>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   const OpenBlas& blas = openblas();
   if (blas.dgemm && fits_int(M, N, K, lda, ldb, ldc)) {
     use_threads_for(blas, M, N, K);

@@ -21,7 +21,7 @@ void builtin_gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T
   }
   if (K == 0 || alpha == T(0)) return;
   constexpr int64_t kc = 256, nc = 1024;
-  std::vector<T> packed(static_cast<size_t>(kc * nc));
+  std::vector<T> packed(static_cast<size_t>(std::min(kc, K) * std::min(nc, N)));
   for (int64_t k0 = 0; k0 < K; k0 += kc) {
     const int64_t kb = std::min(kc, K - k0);
     for (int64_t j0 = 0; j0 < N; j0 += nc) {

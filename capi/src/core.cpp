@@ -52,7 +52,7 @@ DL_API int dl_abi_version(void) { return DL_VERSION_MAJOR; }
 DL_API const char* dl_last_error_message(void) { return last_error(); }
 
 DL_API const char* dl_status_name(dl_status s) {
-  switch (s) {
+  switch (enum_value(s)) {
     case DL_OK: return "DL_OK";
     case DL_ERR_INVALID_ARGUMENT: return "DL_ERR_INVALID_ARGUMENT";
     case DL_ERR_SHAPE: return "DL_ERR_SHAPE";

@@ -55,9 +55,17 @@ Dims dims_of(const int64_t* values, int n, const char* arg) {
   return n ? Dims(values, values + n) : Dims();
 }
 
-DType dtype_of(int value, const char* arg) {
+DType dtype_of(const dl_dtype& dtype, const char* arg) {
+  int value = enum_value(dtype);
   DL_CHECK(dtype_valid(value), Status::InvalidArgument, "argument '", arg, "': ", value, " is not a dl_dtype");
   return static_cast<DType>(value);
+}
+
+Device device_of(const dl_device& d, const char* arg) {
+  int type = enum_value(d.type);
+  DL_CHECK((type == DL_CPU || type == DL_CUDA) && d.index >= 0, Status::Device, "argument '", arg, "' {type ", type,
+           ", index ", d.index, "} is not a device");
+  return Device{static_cast<DeviceType>(type), d.index};
 }
 
 }  // namespace dl::capi

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -201,6 +202,21 @@ dl_status tensor_result(const char* fn, dl_tensor** out, Body&& body) noexcept {
 
 // Sizes from a C array: ndim in [0, 64], shape non-NULL when ndim > 0.
 Dims dims_of(const int64_t* values, int n, const char* arg);
-DType dtype_of(int value, const char* arg);
+
+// The integer in a C enum argument. A C caller may pass any int; in C++
+// reading a value outside the enum's range as the enum type is undefined, so
+// it is read as an int.
+template <typename E>
+int enum_value(const E& e) {
+  static_assert(sizeof(E) == sizeof(int), "C enums are int-sized");
+  int v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
+// Checked conversions of C enum arguments (InvalidArgument, or Device for a
+// device that is not one, naming arg).
+DType dtype_of(const dl_dtype& value, const char* arg);
+Device device_of(const dl_device& d, const char* arg);
 
 }  // namespace dl::capi

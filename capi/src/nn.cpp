@@ -69,7 +69,8 @@ dl_status module_result(const char* fn, dl_module** out, Make&& make) noexcept {
   });
 }
 
-Reduction reduction_of(int r) {
+Reduction reduction_of(const dl_reduction& reduction) {
+  int r = enum_value(reduction);
   DL_CHECK(r >= DL_REDUCTION_NONE && r <= DL_REDUCTION_SUM, Status::InvalidArgument, "argument 'reduction': ", r,
            " is not a dl_reduction");
   return static_cast<Reduction>(r);
@@ -208,10 +209,7 @@ DL_API dl_status dl_module_is_training(const dl_module* m, int* out) {
 DL_API dl_status dl_module_to(dl_module* m, dl_device device) {
   return guarded("dl_module_to", [&] {
     auto& mod = value_of(m, "m");
-    DL_CHECK((device.type == DL_CPU || device.type == DL_CUDA) && device.index >= 0, Status::Device,
-             "argument 'device' {type ", static_cast<int>(device.type), ", index ", device.index,
-             "} is not a device");
-    mod->to(Device{static_cast<DeviceType>(device.type), device.index});
+    mod->to(device_of(device, "device"));
   });
 }
 

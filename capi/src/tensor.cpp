@@ -10,12 +10,6 @@ using namespace dl::capi;
 
 namespace {
 
-Device device_of(dl_device d) {
-  DL_CHECK((d.type == DL_CPU || d.type == DL_CUDA) && d.index >= 0, Status::Device, "argument 'device' {type ",
-           static_cast<int>(d.type), ", index ", d.index, "} is not a device");
-  return Device{static_cast<DeviceType>(d.type), d.index};
-}
-
 void check_nbytes(const Tensor& t, size_t nbytes) {
   DL_CHECK(nbytes == t.nbytes(), Status::InvalidArgument, "argument 'nbytes' is ", nbytes, ", the tensor of shape ",
            shape_str(t.sizes()), " and dtype ", dtype_name(t.dtype()), " has ", t.nbytes(), " bytes");
@@ -184,7 +178,7 @@ DL_API dl_status dl_tensor_copy_from(dl_tensor* t, const void* buffer, size_t nb
 DL_API dl_status dl_tensor_to(const dl_tensor* t, dl_device device, dl_tensor** out) {
   return tensor_result("dl_tensor_to", out, [&] {
     const Tensor& x = tensor_of(t, "t");
-    return to_device(x, device_of(device));
+    return to_device(x, device_of(device, "device"));
   });
 }
 
