@@ -10,5 +10,6 @@
 #include "dl/autograd.h"
 #include "dl/nn.h"
 #include "dl/optim.h"
+#include "dl/data.h"
 
 #endif /* DL_DL_H */
