@@ -21,18 +21,13 @@ dl_status dataset_result(const char* fn, dl_dataset** out, Make&& make) noexcept
 }
 
 // The C callback of dl_dataset_from_callback as CallbackDataset's get_item.
-// user_data is released with the dataset, once the dataset exists.
 struct GetItemCallback {
+  GetItemCallback(dl_get_item_fn f, void* data, void (*release)(void*)) : fn(f), user(data, release) {}
   dl_get_item_fn fn;
-  void* user_data;
-  void (*free_user_data)(void*);
-  bool owns_user_data = false;
-  ~GetItemCallback() {
-    if (owns_user_data && free_user_data) free_user_data(user_data);
-  }
+  UserData user;
   std::pair<Tensor, Tensor> operator()(int64_t index) const {
     dl_tensor *x = nullptr, *y = nullptr;
-    dl_status st = fn(index, &x, &y, user_data);
+    dl_status st = fn(index, &x, &y, user.data);
     std::string message = st == DL_OK ? "" : dl_last_error_message();
     bool live = x && y && x->tag == kTensorTag && y->tag == kTensorTag;
     std::pair<Tensor, Tensor> item = live ? std::make_pair(x->tensor, y->tensor) : std::pair<Tensor, Tensor>();
@@ -71,13 +66,13 @@ DL_API dl_status dl_dataset_from_tensors(const dl_tensor* x, const dl_tensor* y,
 
 DL_API dl_status dl_dataset_from_callback(int64_t size, dl_get_item_fn get_item, void* user_data,
                                           void (*free_user_data)(void* user_data), dl_dataset** out) {
-  auto callback = std::make_shared<GetItemCallback>(GetItemCallback{get_item, user_data, free_user_data});
+  auto callback = std::make_shared<GetItemCallback>(get_item, user_data, free_user_data);
   dl_status st = dataset_result("dl_dataset_from_callback", out, [&] {
     DL_CHECK(size >= 0, Status::InvalidArgument, "argument 'size' must be >= 0, got ", size);
     DL_CHECK(get_item != nullptr, Status::InvalidArgument, "argument 'get_item' is NULL");
     return std::make_shared<CallbackDataset>(size, [callback](int64_t i) { return (*callback)(i); });
   });
-  callback->owns_user_data = st == DL_OK;
+  callback->user.armed = st == DL_OK;
   return st;
 }
 

@@ -152,6 +152,21 @@ void free_handle(H* h) {
   pool<H>().recycle(h);
 }
 
+// A C caller's user_data and its release function (nullable), kept by the
+// object made with them. The constructors that take one arm it only after
+// they succeed, so a failed call never releases what the caller still owns.
+struct UserData {
+  void* data = nullptr;
+  void (*release)(void*) = nullptr;
+  bool armed = false;
+  UserData(void* d, void (*r)(void*)) : data(d), release(r) {}
+  UserData(const UserData&) = delete;
+  UserData& operator=(const UserData&) = delete;
+  ~UserData() {
+    if (armed && release) release(data);
+  }
+};
+
 // The tensor behind a live handle; throws for NULL, foreign, freed or released handles.
 const Tensor& tensor_of(const dl_tensor* h, const char* arg);
 // A new handle holding t, registered with the current scope.

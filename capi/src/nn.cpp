@@ -19,10 +19,10 @@ namespace {
 // A module whose forward is a C function (dl_module_new).
 class CallbackModule : public Module, public std::enable_shared_from_this<CallbackModule> {
  public:
+  // The user data is released with the module (the module exists once constructed).
   CallbackModule(std::string type_name, dl_forward_fn fn, void* user_data, void (*free_user_data)(void*))
-      : Module(std::move(type_name)), fn_(fn), user_data_(user_data), free_user_data_(free_user_data) {}
-  ~CallbackModule() override {
-    if (free_user_data_) free_user_data_(user_data_);
+      : Module(std::move(type_name)), fn_(fn), user_(user_data, free_user_data) {
+    user_.armed = true;
   }
 
   // Lends the callback a handle to this module and to x for the call; takes its result.
@@ -30,7 +30,7 @@ class CallbackModule : public Module, public std::enable_shared_from_this<Callba
     dl_module* self = new_handle<dl_module>(shared_from_this());
     dl_tensor* input = new_tensor_handle(x);
     dl_tensor* result = nullptr;
-    dl_status st = fn_(self, input, &result, user_data_);
+    dl_status st = fn_(self, input, &result, user_.data);
     std::string message = st == DL_OK ? "" : dl_last_error_message();
     free_handle(self);
     dl_tensor_free(input);
@@ -51,8 +51,7 @@ class CallbackModule : public Module, public std::enable_shared_from_this<Callba
 
  private:
   dl_forward_fn fn_;
-  void* user_data_;
-  void (*free_user_data_)(void*);
+  UserData user_;
 };
 
 const char* name_arg(const char* name, const char* arg) {

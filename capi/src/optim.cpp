@@ -75,19 +75,14 @@ dl_status scheduler_result(const char* fn, dl_optimizer* opt, dl_scheduler** out
   });
 }
 
-// The C callback of dl_lambda_lr_new as LambdaLR's factor. user_data is
-// released with the scheduler, once the scheduler exists (owns_user_data).
+// The C callback of dl_lambda_lr_new as LambdaLR's factor.
 struct LambdaCallback {
+  LambdaCallback(dl_lr_lambda_fn f, void* data, void (*release)(void*)) : fn(f), user(data, release) {}
   dl_lr_lambda_fn fn;
-  void* user_data;
-  void (*free_user_data)(void*);
-  bool owns_user_data = false;
-  ~LambdaCallback() {
-    if (owns_user_data && free_user_data) free_user_data(user_data);
-  }
+  UserData user;
   double operator()(int64_t epoch) const {
     double factor = 0;
-    dl_status st = fn(epoch, &factor, user_data);
+    dl_status st = fn(epoch, &factor, user.data);
     if (st != DL_OK) {
       std::string message = dl_last_error_message();
       fail(static_cast<Status>(st), "the lr_lambda callback returned ", dl_status_name(st), " for epoch ", epoch,
@@ -266,12 +261,12 @@ DL_API dl_status dl_cosine_annealing_lr_new(dl_optimizer* opt, int64_t t_max, do
 
 DL_API dl_status dl_lambda_lr_new(dl_optimizer* opt, dl_lr_lambda_fn lambda, void* user_data,
                                   void (*free_user_data)(void* user_data), dl_scheduler** out) {
-  auto callback = std::make_shared<LambdaCallback>(LambdaCallback{lambda, user_data, free_user_data});
+  auto callback = std::make_shared<LambdaCallback>(lambda, user_data, free_user_data);
   dl_status st = scheduler_result("dl_lambda_lr_new", opt, out, [&](Optimizer& o) {
     DL_CHECK(lambda != nullptr, Status::InvalidArgument, "argument 'lambda' is NULL");
     return std::make_unique<LambdaLR>(o, [callback](int64_t epoch) { return (*callback)(epoch); });
   });
-  callback->owns_user_data = st == DL_OK;
+  callback->user.armed = st == DL_OK;
   return st;
 }
 
