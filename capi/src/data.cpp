@@ -11,15 +11,6 @@ using namespace dl::capi;
 
 namespace {
 
-template <typename Make>
-dl_status dataset_result(const char* fn, dl_dataset** out, Make&& make) noexcept {
-  return guarded(fn, [&] {
-    reset_out(out, "out");
-    std::shared_ptr<const Dataset> ds = make();
-    *out = new_handle<dl_dataset>(std::move(ds));
-  });
-}
-
 // The C callback of dl_dataset_from_callback as CallbackDataset's get_item.
 struct GetItemCallback {
   GetItemCallback(dl_get_item_fn f, void* data, void (*release)(void*)) : fn(f), user(data, release) {}
@@ -47,18 +38,18 @@ struct GetItemCallback {
 extern "C" {
 
 DL_API dl_status dl_dataset_mnist(const char* dir, int train, dl_dataset** out) {
-  return dataset_result("dl_dataset_mnist", out, [&] { return load_mnist(dir ? dir : DL_FASHION_MNIST_DIR, train != 0); });
+  return handle_result("dl_dataset_mnist", out, [&] { return load_mnist(dir ? dir : DL_FASHION_MNIST_DIR, train != 0); });
 }
 
 DL_API dl_status dl_dataset_cifar10(const char* dir, int train, dl_dataset** out) {
-  return dataset_result("dl_dataset_cifar10", out, [&] {
+  return handle_result("dl_dataset_cifar10", out, [&] {
     DL_CHECK(dir != nullptr, Status::InvalidArgument, "argument 'dir' is NULL");
     return load_cifar10(dir, train != 0);
   });
 }
 
 DL_API dl_status dl_dataset_from_tensors(const dl_tensor* x, const dl_tensor* y, dl_dataset** out) {
-  return dataset_result("dl_dataset_from_tensors", out, [&] {
+  return handle_result("dl_dataset_from_tensors", out, [&] {
     const Tensor& xs = tensor_of(x, "x");
     return std::make_shared<TensorDataset>(xs, tensor_of(y, "y"));
   });
@@ -67,7 +58,7 @@ DL_API dl_status dl_dataset_from_tensors(const dl_tensor* x, const dl_tensor* y,
 DL_API dl_status dl_dataset_from_callback(int64_t size, dl_get_item_fn get_item, void* user_data,
                                           void (*free_user_data)(void* user_data), dl_dataset** out) {
   auto callback = std::make_shared<GetItemCallback>(get_item, user_data, free_user_data);
-  dl_status st = dataset_result("dl_dataset_from_callback", out, [&] {
+  dl_status st = handle_result("dl_dataset_from_callback", out, [&] {
     DL_CHECK(size >= 0, Status::InvalidArgument, "argument 'size' must be >= 0, got ", size);
     DL_CHECK(get_item != nullptr, Status::InvalidArgument, "argument 'get_item' is NULL");
     return std::make_shared<CallbackDataset>(size, [callback](int64_t i) { return (*callback)(i); });
@@ -78,7 +69,7 @@ DL_API dl_status dl_dataset_from_callback(int64_t size, dl_get_item_fn get_item,
 
 DL_API dl_status dl_dataset_normalize(const dl_dataset* ds, const float* mean, const float* std, int channels,
                                       dl_dataset** out) {
-  return dataset_result("dl_dataset_normalize", out, [&] {
+  return handle_result("dl_dataset_normalize", out, [&] {
     auto& base = value_of(ds, "ds");
     DL_CHECK(channels >= 1, Status::InvalidArgument, "argument 'channels' must be >= 1, got ", channels);
     DL_CHECK(mean != nullptr, Status::InvalidArgument, "argument 'mean' is NULL");

@@ -215,6 +215,16 @@ dl_status tensor_result(const char* fn, dl_tensor** out, Body&& body) noexcept {
   });
 }
 
+// The common shape of constructors: *out = a new H handle holding make()'s object.
+template <typename H, typename Make>
+dl_status handle_result(const char* fn, H** out, Make&& make) noexcept {
+  return guarded(fn, [&] {
+    reset_out(out, "out");
+    decltype(H::value) value = make();
+    *out = new_handle<H>(std::move(value));
+  });
+}
+
 // Sizes from a C array: ndim in [0, 64], shape non-NULL when ndim > 0.
 Dims dims_of(const int64_t* values, int n, const char* arg);
 

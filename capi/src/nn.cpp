@@ -59,15 +59,6 @@ const char* name_arg(const char* name, const char* arg) {
   return name;
 }
 
-template <typename Make>
-dl_status module_result(const char* fn, dl_module** out, Make&& make) noexcept {
-  return guarded(fn, [&] {
-    reset_out(out, "out");
-    std::shared_ptr<Module> m = make();
-    *out = new_handle<dl_module>(std::move(m));
-  });
-}
-
 Reduction reduction_of(const dl_reduction& reduction) {
   int r = enum_value(reduction);
   DL_CHECK(r >= DL_REDUCTION_NONE && r <= DL_REDUCTION_SUM, Status::InvalidArgument, "argument 'reduction': ", r,
@@ -92,43 +83,43 @@ ClassLossOptions class_options(const dl_class_loss_options* o) {
 extern "C" {
 
 DL_API dl_status dl_linear_new(int64_t in_features, int64_t out_features, int bias, dl_module** out) {
-  return module_result("dl_linear_new", out, [&] { return std::make_shared<Linear>(in_features, out_features, bias != 0); });
+  return handle_result("dl_linear_new", out, [&] { return std::make_shared<Linear>(in_features, out_features, bias != 0); });
 }
 
 DL_API dl_status dl_sequential_new(dl_module** out) {
-  return module_result("dl_sequential_new", out, [] { return std::make_shared<Sequential>(); });
+  return handle_result("dl_sequential_new", out, [] { return std::make_shared<Sequential>(); });
 }
 
-DL_API dl_status dl_relu_new(dl_module** out) { return module_result("dl_relu_new", out, [] { return make_relu(); }); }
+DL_API dl_status dl_relu_new(dl_module** out) { return handle_result("dl_relu_new", out, [] { return make_relu(); }); }
 DL_API dl_status dl_leaky_relu_new(double negative_slope, dl_module** out) {
-  return module_result("dl_leaky_relu_new", out, [&] { return make_leaky_relu(negative_slope); });
+  return handle_result("dl_leaky_relu_new", out, [&] { return make_leaky_relu(negative_slope); });
 }
 DL_API dl_status dl_elu_new(double alpha, dl_module** out) {
-  return module_result("dl_elu_new", out, [&] { return make_elu(alpha); });
+  return handle_result("dl_elu_new", out, [&] { return make_elu(alpha); });
 }
 DL_API dl_status dl_gelu_new(int approximate_tanh, dl_module** out) {
-  return module_result("dl_gelu_new", out, [&] { return make_gelu(approximate_tanh != 0); });
+  return handle_result("dl_gelu_new", out, [&] { return make_gelu(approximate_tanh != 0); });
 }
 DL_API dl_status dl_sigmoid_new(dl_module** out) {
-  return module_result("dl_sigmoid_new", out, [] { return make_sigmoid(); });
+  return handle_result("dl_sigmoid_new", out, [] { return make_sigmoid(); });
 }
-DL_API dl_status dl_tanh_new(dl_module** out) { return module_result("dl_tanh_new", out, [] { return make_tanh(); }); }
+DL_API dl_status dl_tanh_new(dl_module** out) { return handle_result("dl_tanh_new", out, [] { return make_tanh(); }); }
 DL_API dl_status dl_softmax_new(int64_t dim, dl_module** out) {
-  return module_result("dl_softmax_new", out, [&] { return make_softmax(dim); });
+  return handle_result("dl_softmax_new", out, [&] { return make_softmax(dim); });
 }
 DL_API dl_status dl_log_softmax_new(int64_t dim, dl_module** out) {
-  return module_result("dl_log_softmax_new", out, [&] { return make_log_softmax(dim); });
+  return handle_result("dl_log_softmax_new", out, [&] { return make_log_softmax(dim); });
 }
 DL_API dl_status dl_flatten_new(int64_t start_dim, int64_t end_dim, dl_module** out) {
-  return module_result("dl_flatten_new", out, [&] { return make_flatten(start_dim, end_dim); });
+  return handle_result("dl_flatten_new", out, [&] { return make_flatten(start_dim, end_dim); });
 }
 DL_API dl_status dl_identity_new(dl_module** out) {
-  return module_result("dl_identity_new", out, [] { return make_identity(); });
+  return handle_result("dl_identity_new", out, [] { return make_identity(); });
 }
 
 DL_API dl_status dl_module_new(const char* type_name, dl_forward_fn forward, void* user_data,
                                void (*free_user_data)(void* user_data), dl_module** out) {
-  return module_result("dl_module_new", out, [&] {
+  return handle_result("dl_module_new", out, [&] {
     std::string name = name_arg(type_name, "type_name");
     DL_CHECK(!name.empty(), Status::InvalidArgument, "argument 'type_name' is empty");
     DL_CHECK(forward != nullptr, Status::InvalidArgument, "argument 'forward' is NULL");

@@ -31,15 +31,6 @@ std::vector<Tensor> tensor_params(dl_tensor* const* params, int count) {
   return list;
 }
 
-template <typename Make>
-dl_status optimizer_result(const char* fn, dl_optimizer** out, Make&& make) noexcept {
-  return guarded(fn, [&] {
-    reset_out(out, "out");
-    std::shared_ptr<Optimizer> opt = make();
-    *out = new_handle<dl_optimizer>(std::move(opt));
-  });
-}
-
 SgdOptions sgd_options(const dl_sgd_options* c) {
   const auto& o = options_of(c);
   return SgdOptions{o.lr, o.momentum, o.dampening, o.weight_decay, o.nesterov != 0};
@@ -105,47 +96,47 @@ DL_API dl_rmsprop_options dl_rmsprop_defaults(void) { return dl_rmsprop_options{
 DL_API dl_adagrad_options dl_adagrad_defaults(void) { return dl_adagrad_options{1e-2, 0, 0, 0, 1e-10}; }
 
 DL_API dl_status dl_sgd_new(dl_module* params_of, const dl_sgd_options* o, dl_optimizer** out) {
-  return optimizer_result("dl_sgd_new", out, [&] { return std::make_shared<Sgd>(module_params(params_of), sgd_options(o)); });
+  return handle_result("dl_sgd_new", out, [&] { return std::make_shared<Sgd>(module_params(params_of), sgd_options(o)); });
 }
 DL_API dl_status dl_adam_new(dl_module* params_of, const dl_adam_options* o, dl_optimizer** out) {
-  return optimizer_result("dl_adam_new", out,
+  return handle_result("dl_adam_new", out,
                           [&] { return std::make_shared<Adam>(module_params(params_of), adam_options(o), false); });
 }
 DL_API dl_status dl_adamw_new(dl_module* params_of, const dl_adam_options* o, dl_optimizer** out) {
-  return optimizer_result("dl_adamw_new", out,
+  return handle_result("dl_adamw_new", out,
                           [&] { return std::make_shared<Adam>(module_params(params_of), adam_options(o), true); });
 }
 DL_API dl_status dl_rmsprop_new(dl_module* params_of, const dl_rmsprop_options* o, dl_optimizer** out) {
-  return optimizer_result("dl_rmsprop_new", out,
+  return handle_result("dl_rmsprop_new", out,
                           [&] { return std::make_shared<Rmsprop>(module_params(params_of), rmsprop_options(o)); });
 }
 DL_API dl_status dl_adagrad_new(dl_module* params_of, const dl_adagrad_options* o, dl_optimizer** out) {
-  return optimizer_result("dl_adagrad_new", out,
+  return handle_result("dl_adagrad_new", out,
                           [&] { return std::make_shared<Adagrad>(module_params(params_of), adagrad_options(o)); });
 }
 
 DL_API dl_status dl_sgd_new_tensors(dl_tensor* const* params, int count, const dl_sgd_options* o, dl_optimizer** out) {
-  return optimizer_result("dl_sgd_new_tensors", out,
+  return handle_result("dl_sgd_new_tensors", out,
                           [&] { return std::make_shared<Sgd>(tensor_params(params, count), sgd_options(o)); });
 }
 DL_API dl_status dl_adam_new_tensors(dl_tensor* const* params, int count, const dl_adam_options* o,
                                      dl_optimizer** out) {
-  return optimizer_result("dl_adam_new_tensors", out,
+  return handle_result("dl_adam_new_tensors", out,
                           [&] { return std::make_shared<Adam>(tensor_params(params, count), adam_options(o), false); });
 }
 DL_API dl_status dl_adamw_new_tensors(dl_tensor* const* params, int count, const dl_adam_options* o,
                                       dl_optimizer** out) {
-  return optimizer_result("dl_adamw_new_tensors", out,
+  return handle_result("dl_adamw_new_tensors", out,
                           [&] { return std::make_shared<Adam>(tensor_params(params, count), adam_options(o), true); });
 }
 DL_API dl_status dl_rmsprop_new_tensors(dl_tensor* const* params, int count, const dl_rmsprop_options* o,
                                         dl_optimizer** out) {
-  return optimizer_result("dl_rmsprop_new_tensors", out,
+  return handle_result("dl_rmsprop_new_tensors", out,
                           [&] { return std::make_shared<Rmsprop>(tensor_params(params, count), rmsprop_options(o)); });
 }
 DL_API dl_status dl_adagrad_new_tensors(dl_tensor* const* params, int count, const dl_adagrad_options* o,
                                         dl_optimizer** out) {
-  return optimizer_result("dl_adagrad_new_tensors", out,
+  return handle_result("dl_adagrad_new_tensors", out,
                           [&] { return std::make_shared<Adagrad>(tensor_params(params, count), adagrad_options(o)); });
 }
 

@@ -1,14 +1,17 @@
 // Helpers for tests that read PyTorch-generated fixtures (tests/fixtures/*.json):
-// JSON -> Tensor, and element-wise comparison with a tolerance.
+// JSON -> Tensor, element-wise comparison with a tolerance, and the status
+// an engine call fails with.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "ops/ops.h"
 
 namespace dl::testing {
@@ -41,6 +44,16 @@ inline DType dtype_from_json(const std::string& name) {
   if (name == "bool") return DType::Bool;
   ADD_FAILURE() << "unknown dtype " << name;
   return DType::Float32;
+}
+
+// The status of the dl::Error that fn throws; Status::Ok when it returns.
+inline Status status_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.status();
+  }
+  return Status::Ok;
 }
 
 inline std::vector<double> values(const Tensor& t) {

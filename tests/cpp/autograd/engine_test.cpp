@@ -10,21 +10,13 @@
 namespace dl {
 namespace {
 
+using testing::status_of;
 using testing::values;
 
 Tensor leaf(std::vector<double> v) {
   Tensor t = from_data(v.data(), DType::Float64, {static_cast<int64_t>(v.size())});
   set_requires_grad(t, true);
   return t;
-}
-
-Status status_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.status();
-  }
-  return Status::Ok;
 }
 
 TEST(Autograd, GradientsAccumulateAcrossBackwardCalls) {

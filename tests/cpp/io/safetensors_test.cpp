@@ -16,6 +16,9 @@
 namespace dl {
 namespace {
 
+using testing::status_of;
+using testing::values;
+
 std::shared_ptr<Sequential> mlp(int64_t in = 4) {
   auto seq = std::make_shared<Sequential>();
   seq->append(std::make_shared<Linear>(in, 3));
@@ -24,21 +27,7 @@ std::shared_ptr<Sequential> mlp(int64_t in = 4) {
   return seq;
 }
 
-std::vector<float> values(const Tensor& t) {
-  Tensor c = contiguous(to_dtype(t, DType::Float32));
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
-
 std::string temp_path(const char* name) { return ::testing::TempDir() + name; }
-
-Status status_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.status();
-  }
-  return Status::Ok;
-}
 
 TEST(Safetensors, PyTorchCheckpointGivesPyTorchsOutput) {
   auto model = mlp();
@@ -47,7 +36,7 @@ TEST(Safetensors, PyTorchCheckpointGivesPyTorchsOutput) {
   std::vector<float> x = io["x"]["data"].get<std::vector<float>>();
   std::vector<double> want = io["y"]["data"].get<std::vector<double>>();
   Tensor y = model->forward(from_data(x.data(), DType::Float32, {2, 4}));
-  std::vector<float> got = values(y);
+  std::vector<double> got = values(y);
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-6) << i;
 }
@@ -80,7 +69,7 @@ TEST(Safetensors, EncodingFollowsTheFormat) {
   NamedTensors back = parse_safetensors(bytes.data(), bytes.size(), "mem");
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[0].first, "a");
-  EXPECT_EQ(values(back[0].second), std::vector<float>({1, 2, 3}));
+  EXPECT_EQ(values(back[0].second), std::vector<double>({1, 2, 3}));
   EXPECT_EQ(back[1].second.dtype(), DType::Int64);
 }
 
