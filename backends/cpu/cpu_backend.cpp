@@ -90,6 +90,7 @@ Backend make_backend() {
   register_softmax(b);
   register_matmul(b);
   register_index(b);
+  register_optim(b);
   return b;
 }
 }  // namespace

@@ -12,10 +12,11 @@ int num_threads();
 // Frees the blocks the CPU allocator keeps for reuse (NOTE [CPU caching allocator]).
 void empty_cache();
 
-void register_elementwise(Backend& b);  // elementwise.cpp: unary, binary, where, fill, copy
+void register_elementwise(Backend& b);  // elementwise.cpp: unary, binary, where, relu_backward, fill, copy
 void register_reduce(Backend& b);       // reduce.cpp: sum, amax, amin, max_dim, min_dim
 void register_softmax(Backend& b);      // softmax.cpp
 void register_matmul(Backend& b);       // matmul.cpp: matmul, linear
 void register_index(Backend& b);        // index.cpp: index_select, gather
+void register_optim(Backend& b);        // optim.cpp: sgd_update, adam_update
 
 }  // namespace dl::cpu

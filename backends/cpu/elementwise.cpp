@@ -1,5 +1,5 @@
 // CPU elementwise kernels: unary math, binary arithmetic and comparisons,
-// where, clamp, fill and the dtype-converting strided copy.
+// where, clamp, relu's backward, fill and the dtype-converting strided copy.
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -117,6 +117,14 @@ void unary_kernel(const KernelCall& c) {
         default: break;
       }
     }
+  });
+}
+
+// out = g where y > 0, else 0 (y is relu's output; NaN gives 0, as PyTorch's threshold_backward).
+void relu_backward_kernel(const KernelCall& c) {
+  dispatch_numeric(c.out[0]->dtype(), "relu_backward", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    map_binary<T, T>(*c.in[0], *c.in[1], *c.out[0], [](T g, T y) { return y > T(0) ? g : T(0); });
   });
 }
 
@@ -263,6 +271,7 @@ void register_elementwise(Backend& b) {
   for (OpId op : {OpId::neg, OpId::abs, OpId::relu}) b.set(op, unary_kernel, kNumericTypes);
   for (OpId op : {OpId::exp, OpId::log, OpId::sqrt, OpId::sigmoid, OpId::tanh, OpId::erf}) b.set(op, unary_kernel, kFloatTypes);
   b.set(OpId::clamp, clamp_kernel, kNumericTypes);
+  b.set(OpId::relu_backward, relu_backward_kernel, kNumericTypes);
   for (OpId op : {OpId::add, OpId::mul, OpId::maximum, OpId::minimum}) b.set(op, arithmetic_kernel, kAllTypes);
   for (OpId op : {OpId::sub, OpId::pow}) b.set(op, arithmetic_kernel, kNumericTypes);
   b.set(OpId::div, arithmetic_kernel, kFloatTypes);

@@ -155,7 +155,7 @@ void backward(const Tensor& root, const Tensor& grad_in, bool retain_graph) {
     }
   }
 
-  for (auto& [acc, g] : leaf_grads) acc->accumulate(g);
+  for (auto& [acc, g] : leaf_grads) acc->accumulate(std::move(g));
   if (!retain_graph)
     for (Node* n : ran) n->release_saved();
 }

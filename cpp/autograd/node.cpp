@@ -52,14 +52,14 @@ const Tensor& SavedTensor::unpack(const char* op) const {
 }
 
 std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor> grads) {
-  accumulate(grads[0]);
+  accumulate(std::move(grads[0]));
   return {};
 }
 
-void AccumulateGrad::accumulate(const Tensor& g) {
+void AccumulateGrad::accumulate(Tensor g) {
   AutogradMeta& meta = *leaf_->autograd;
   if (!meta.grad.defined()) {
-    meta.grad = clone(g);
+    meta.grad = g.is_sole_owner() && !g.impl()->autograd ? std::move(g) : clone(g);
   } else {
     add_(meta.grad, g);
   }

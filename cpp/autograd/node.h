@@ -73,8 +73,10 @@ class AccumulateGrad : public Node {
   explicit AccumulateGrad(IntrusivePtr<TensorImpl> leaf) : leaf_(std::move(leaf)) {}
   std::vector<Tensor> apply(std::vector<Tensor> grads) override;
   const char* name() const override { return "AccumulateGrad"; }
-  // Adds g into the leaf's .grad (in place when one exists).
-  void accumulate(const Tensor& g);
+  // Adds g into the leaf's .grad (in place when one exists). When the leaf
+  // has no .grad and nothing else references g's elements, g becomes the
+  // .grad without a copy, as PyTorch's AccumulateGrad steals such a gradient.
+  void accumulate(Tensor g);
 
  private:
   IntrusivePtr<TensorImpl> leaf_;

@@ -73,27 +73,32 @@ class CallbackDataset : public Dataset {
 };
 
 // Transforms of a batch's inputs, applied after the wrapped dataset's batch().
+// A transform takes its input by value: given the only reference to a fresh
+// batch (Tensor::is_sole_owner) it may work in place.
 class Transform {
  public:
   virtual ~Transform() = default;
-  virtual Tensor apply(const Tensor& x) const = 0;
+  virtual Tensor apply(Tensor x) const = 0;
 };
 
 // uint8 -> float32 / 255; with channels_last, [B, H, W, C] -> [B, C, H, W] too.
 class ToTensor : public Transform {
  public:
   explicit ToTensor(bool channels_last = false) : channels_last_(channels_last) {}
-  Tensor apply(const Tensor& x) const override;
+  Tensor apply(Tensor x) const override;
 
  private:
   bool channels_last_;
 };
 
-// Per channel (dim 1): (x - mean[c]) / std[c]; one value applies to every channel.
+// Per channel (dim 1): (x - mean[c]) / std[c] in x's dtype, as
+// torchvision's Normalize; one value applies to every channel. Inputs are
+// CPU tensors (transforms run in the loader), normalized in one pass, in
+// place when x is the sole owner of its elements.
 class Normalize : public Transform {
  public:
   Normalize(std::vector<double> mean, std::vector<double> std);
-  Tensor apply(const Tensor& x) const override;
+  Tensor apply(Tensor x) const override;
 
  private:
   std::vector<double> mean_, std_;

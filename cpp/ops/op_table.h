@@ -72,6 +72,14 @@ namespace dl {
   /* out[0] (contiguous) += in[0] src (contiguous) at in[1] index (src's shape) along attrs.dim */ \
   X(scatter_add, Kernel, NoGrad)                                                               \
   X(fill, Kernel, NoGrad) /* out[0] (any strides) = attrs.value */                             \
+  /* in[0] g, in[1] y = relu(x), same shape and dtype -> out[0] = y > 0 ? g : 0 */             \
+  X(relu_backward, Kernel, NoGrad)                                                             \
+  /* optimizer updates in place (attrs.optim), on contiguous tensors of one shape and dtype: */ \
+  /* out[0] param, out[1] momentum buffer (null without momentum); in[0] grad */               \
+  X(sgd_update, Kernel, NoGrad)                                                                \
+  /* out[0] param, out[1] exp_avg, out[2] exp_avg_sq, out[3] max_exp_avg_sq (amsgrad, else  */ \
+  /* null); in[0] grad */                                                                      \
+  X(adam_update, Kernel, NoGrad)                                                               \
   X(cat, Composite, SaveNone) /* joined along attrs.dim */                                     \
   /* views: share storage, no kernel; attrs as in ops/view.h */                                \
   X(view, View, SaveNone)                                                                      \
@@ -92,11 +100,23 @@ enum class OpId : int {
       Count
 };
 constexpr int kOpCount = static_cast<int>(OpId::Count);
-static_assert(kOpCount == 47, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
+static_assert(kOpCount == 50, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
 
 const char* op_name(OpId op);
 OpKind op_kind(OpId op);
 GradKind op_grad_kind(OpId op);
+
+// The hyperparameters of one fused optimizer update, as torch.optim names
+// them. The op layer (optim/optimizer.cpp) folds the step count in:
+// step_size = lr / (1 - beta1^step), bias_correction2_sqrt = sqrt(1 - beta2^step).
+struct OptimAttrs {
+  double lr = 0, weight_decay = 0;
+  double momentum = 0, dampening = 0;  // SGD
+  bool nesterov = false;
+  bool first_step = false;             // SGD: the momentum buffer is set to the gradient
+  double beta1 = 0, beta2 = 0, eps = 0, step_size = 0, bias_correction2_sqrt = 1;  // Adam
+  bool decoupled = false;              // AdamW: p *= 1 - lr * weight_decay before the update
+};
 
 // Attributes of a kernel call; each row above says which fields it reads.
 struct OpAttrs {
@@ -108,13 +128,14 @@ struct OpAttrs {
   double lo = 0.0;    // clamp lower bound (NaN: none)
   double hi = 0.0;    // clamp upper bound (NaN: none)
   double value = 0.0; // fill
+  OptimAttrs optim;   // sgd_update, adam_update
 };
 
 struct KernelCall {
   explicit KernelCall(OpId id) : op(id) {}
   OpId op;
   const Tensor* in[3] = {nullptr, nullptr, nullptr};
-  Tensor* out[2] = {nullptr, nullptr};
+  Tensor* out[4] = {nullptr, nullptr, nullptr, nullptr};
   OpAttrs attrs;
 };
 

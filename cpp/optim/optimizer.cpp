@@ -5,9 +5,11 @@
 #include <unordered_set>
 
 #include "autograd/autograd.h"
+#include "autograd/derivatives.h"
 #include "base/error.h"
 #include "ops/creation.h"
 #include "ops/elementwise.h"
+#include "ops/op_table.h"
 #include "ops/reduce.h"
 #include "ops/view.h"
 
@@ -56,31 +58,44 @@ size_t Optimizer::add_param_group(const std::vector<Tensor>& params, double lr, 
 
 void Optimizer::step() {
   NoGradGuard no_grad;
-  struct Pending {
-    Tensor* param;
-    ParamState* state;
-    Tensor value;
-    ParamState next;
-  };
-  std::vector<Pending> pending;
+  std::vector<Commit> commits;
   for (ParamGroup& group : groups_) {
     for (size_t i = 0; i < group.params.size(); ++i) {
       Tensor& p = group.params[i];
       Tensor g = grad(p);
       if (!g.defined()) continue;
-      DL_CHECK(g.sizes() == p.sizes() && g.dtype() == p.dtype(), Status::State, name(),
+      DL_CHECK(g.sizes() == p.sizes() && g.dtype() == p.dtype() && g.device() == p.device(), Status::State, name(),
                ": the gradient of a parameter of shape ", shape_str(p.sizes()), " has shape ",
                shape_str(g.sizes()), " and dtype ", dtype_name(g.dtype()));
-      Pending u{&p, &group.state[i], Tensor(), ParamState()};
-      u.value = update(group, p, g, group.state[i], u.next);
-      pending.push_back(std::move(u));
+      commits.push_back(plan(group, p, contiguous(g), group.state[i]));
     }
   }
-  for (Pending& u : pending) {
-    copy_(*u.param, u.value);
-    *u.state = std::move(u.next);
-  }
+  for (Commit& commit : commits) commit();
 }
+
+Optimizer::Commit Optimizer::replace(Tensor& p, ParamState& state, Tensor value, ParamState next) {
+  return [&p, &state, value = std::move(value), next = std::move(next)]() mutable {
+    copy_(p, value);
+    state = std::move(next);
+  };
+}
+
+namespace {
+
+// A fused update (sgd_update, adam_update) works on a contiguous parameter:
+// p itself, or a contiguous copy that the commit writes back.
+Tensor contiguous_param(const Tensor& p) { return p.is_contiguous() ? p : contiguous(p); }
+
+Tensor new_buffer(const Tensor& p) { return zeros(p.sizes(), p.dtype(), p.device()); }
+
+void run_fused(KernelCall& call, Tensor& p, Tensor& work) {
+  call.out[0] = &work;
+  dispatch(call);
+  if (work.impl() != p.impl()) copy_(p, work);
+  p.storage()->bump_version();
+}
+
+}  // namespace
 
 // --- SGD ---------------------------------------------------------------------
 
@@ -92,17 +107,22 @@ Sgd::Sgd(const std::vector<Tensor>& params, const SgdOptions& o) : o_(o) {
   add_param_group(params, o.lr, o.weight_decay);
 }
 
-Tensor Sgd::update(const ParamGroup& group, const Tensor& p, const Tensor& g, const ParamState& state,
-                   ParamState& next) const {
-  Tensor d = group.weight_decay != 0 ? add(g, mul(p, group.weight_decay)) : g;
-  next.step = state.step + 1;
-  if (o_.momentum != 0) {
-    const Tensor& buf = state.buffers[0];
-    Tensor nb = buf.defined() ? add(mul(buf, o_.momentum), mul(d, 1.0 - o_.dampening)) : clone(d);
-    next.buffers[0] = nb;
-    d = o_.nesterov ? add(d, mul(nb, o_.momentum)) : nb;
-  }
-  return sub(p, mul(d, group.lr));
+Optimizer::Commit Sgd::plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const {
+  Tensor work = contiguous_param(p);
+  const bool first = o_.momentum != 0 && !state.buffers[0].defined();
+  Tensor buf = first ? Tensor::empty(p.sizes(), p.dtype(), p.device()) : state.buffers[0];
+  OptimAttrs a;
+  a.lr = group.lr, a.weight_decay = group.weight_decay;
+  a.momentum = o_.momentum, a.dampening = o_.dampening, a.nesterov = o_.nesterov, a.first_step = first;
+  return [&p, &state, g, work, buf, a]() mutable {
+    KernelCall call(OpId::sgd_update);
+    call.attrs.optim = a;
+    call.in[0] = &g;
+    if (a.momentum != 0) call.out[1] = &buf;
+    run_fused(call, p, work);
+    if (a.momentum != 0) state.buffers[0] = buf;
+    ++state.step;
+  };
 }
 
 // --- Adam / AdamW -------------------------------------------------------------
@@ -116,33 +136,30 @@ Adam::Adam(const std::vector<Tensor>& params, const AdamOptions& o, bool decoupl
   add_param_group(params, o.lr, o.weight_decay);
 }
 
-Tensor Adam::update(const ParamGroup& group, const Tensor& p, const Tensor& g, const ParamState& state,
-                    ParamState& next) const {
-  Tensor param = p;
-  Tensor grad = g;
-  if (decoupled_) {
-    if (group.weight_decay != 0) param = mul(p, 1.0 - group.lr * group.weight_decay);
-  } else if (group.weight_decay != 0) {
-    grad = add(g, mul(p, group.weight_decay));
-  }
-  next.step = state.step + 1;
-  Tensor m = state.buffers[0].defined() ? state.buffers[0] : zeros(p.sizes(), p.dtype(), p.device());
-  Tensor v = state.buffers[1].defined() ? state.buffers[1] : zeros(p.sizes(), p.dtype(), p.device());
-  m = add(mul(m, o_.beta1), mul(grad, 1.0 - o_.beta1));
-  v = add(mul(v, o_.beta2), mul(mul(grad, grad), 1.0 - o_.beta2));
-  double bc1 = 1.0 - std::pow(o_.beta1, static_cast<double>(next.step));
-  double bc2 = 1.0 - std::pow(o_.beta2, static_cast<double>(next.step));
-  double step_size = group.lr / bc1;
-  double bc2_sqrt = std::sqrt(bc2);
-  Tensor second = v;
-  if (o_.amsgrad) {
-    second = state.buffers[2].defined() ? maximum(state.buffers[2], v) : v;
-    next.buffers[2] = second;
-  }
-  Tensor denom = add(div(sqrt(second), bc2_sqrt), o_.eps);
-  next.buffers[0] = m;
-  next.buffers[1] = v;
-  return sub(param, mul(div(m, denom), step_size));
+Optimizer::Commit Adam::plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const {
+  Tensor work = contiguous_param(p);
+  Tensor m = state.buffers[0].defined() ? state.buffers[0] : new_buffer(p);
+  Tensor v = state.buffers[1].defined() ? state.buffers[1] : new_buffer(p);
+  Tensor vmax = !o_.amsgrad ? Tensor() : state.buffers[2].defined() ? state.buffers[2] : new_buffer(p);
+  const double step = static_cast<double>(state.step + 1);
+  OptimAttrs a;
+  a.lr = group.lr, a.weight_decay = group.weight_decay, a.decoupled = decoupled_;
+  a.beta1 = o_.beta1, a.beta2 = o_.beta2, a.eps = o_.eps;
+  a.step_size = group.lr / (1.0 - std::pow(o_.beta1, step));
+  a.bias_correction2_sqrt = std::sqrt(1.0 - std::pow(o_.beta2, step));
+  return [&p, &state, g, work, m, v, vmax, a]() mutable {
+    KernelCall call(OpId::adam_update);
+    call.attrs.optim = a;
+    call.in[0] = &g;
+    call.out[1] = &m;
+    call.out[2] = &v;
+    if (vmax.defined()) call.out[3] = &vmax;
+    run_fused(call, p, work);
+    state.buffers[0] = m;
+    state.buffers[1] = v;
+    state.buffers[2] = vmax;
+    ++state.step;
+  };
 }
 
 // --- RMSprop ------------------------------------------------------------------
@@ -155,8 +172,8 @@ Rmsprop::Rmsprop(const std::vector<Tensor>& params, const RmspropOptions& o) : o
   add_param_group(params, o.lr, o.weight_decay);
 }
 
-Tensor Rmsprop::update(const ParamGroup& group, const Tensor& p, const Tensor& g, const ParamState& state,
-                       ParamState& next) const {
+Optimizer::Commit Rmsprop::plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const {
+  ParamState next;
   Tensor grad = group.weight_decay != 0 ? add(g, mul(p, group.weight_decay)) : g;
   next.step = state.step + 1;
   Tensor sq = state.buffers[0].defined() ? state.buffers[0] : zeros(p.sizes(), p.dtype(), p.device());
@@ -175,9 +192,9 @@ Tensor Rmsprop::update(const ParamGroup& group, const Tensor& p, const Tensor& g
     Tensor buf = state.buffers[1].defined() ? state.buffers[1] : zeros(p.sizes(), p.dtype(), p.device());
     buf = add(mul(buf, o_.momentum), div(grad, avg));
     next.buffers[1] = buf;
-    return sub(p, mul(buf, group.lr));
+    return replace(p, state, sub(p, mul(buf, group.lr)), std::move(next));
   }
-  return sub(p, mul(div(grad, avg), group.lr));
+  return replace(p, state, sub(p, mul(div(grad, avg), group.lr)), std::move(next));
 }
 
 // --- Adagrad ------------------------------------------------------------------
@@ -190,8 +207,8 @@ Adagrad::Adagrad(const std::vector<Tensor>& params, const AdagradOptions& o) : o
   add_param_group(params, o.lr, o.weight_decay);
 }
 
-Tensor Adagrad::update(const ParamGroup& group, const Tensor& p, const Tensor& g, const ParamState& state,
-                       ParamState& next) const {
+Optimizer::Commit Adagrad::plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const {
+  ParamState next;
   Tensor grad = group.weight_decay != 0 ? add(g, mul(p, group.weight_decay)) : g;
   next.step = state.step + 1;
   double clr = group.lr / (1.0 + static_cast<double>(next.step - 1) * o_.lr_decay);
@@ -199,7 +216,7 @@ Tensor Adagrad::update(const ParamGroup& group, const Tensor& p, const Tensor& g
                                           : full(p.sizes(), o_.initial_accumulator_value, p.dtype(), p.device());
   acc = add(acc, mul(grad, grad));
   next.buffers[0] = acc;
-  return sub(p, mul(div(grad, add(sqrt(acc), o_.eps)), clr));
+  return replace(p, state, sub(p, mul(div(grad, add(sqrt(acc), o_.eps)), clr)), std::move(next));
 }
 
 // --- clipping -----------------------------------------------------------------
@@ -242,5 +259,8 @@ void clip_grad_value_(const std::vector<Tensor>& params, double clip_value) {
     copy_(g, clamped);
   }
 }
+
+DL_NO_BACKWARD(sgd_update)
+DL_NO_BACKWARD(adam_update)
 
 }  // namespace dl

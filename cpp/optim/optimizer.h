@@ -1,11 +1,15 @@
 // Optimizers, as torch.optim: parameter groups with their own lr and
 // weight decay, per-parameter state, zero_grad and step. A step is all or
-// nothing: every update is computed first and committed only when all of
-// them succeeded. Parameters without a gradient (frozen, or unused) are
-// skipped, as in PyTorch.
+// nothing: it first plans every parameter's update (checks, allocations and,
+// for the composite optimizers, the new values), which may fail and changes
+// nothing, then commits them all, which cannot fail. SGD and Adam/AdamW
+// commit with one fused in-place kernel per parameter (sgd_update,
+// adam_update); RMSprop and Adagrad compute new tensors and copy them in.
+// Parameters without a gradient (frozen, or unused) are skipped, as in PyTorch.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "tensor/tensor.h"
@@ -14,7 +18,7 @@ namespace dl {
 
 struct ParamState {
   int64_t step = 0;
-  Tensor buffers[3];  // per optimizer: momentum; exp_avg, exp_avg_sq, max_exp_avg_sq; ...
+  Tensor buffers[3];  // per optimizer: momentum; exp_avg, exp_avg_sq, max_exp_avg_sq; ... (contiguous, p's shape)
 };
 
 struct ParamGroup {
@@ -40,9 +44,14 @@ class Optimizer {
   virtual const char* name() const = 0;
 
  protected:
-  // The new value of p (and, in next, its new state) from its gradient g; must not modify p or state.
-  virtual Tensor update(const ParamGroup& group, const Tensor& p, const Tensor& g, const ParamState& state,
-                        ParamState& next) const = 0;
+  // Runs at commit time; must not throw.
+  using Commit = std::function<void()>;
+  // Plans the update of p (contiguous gradient g of p's shape, dtype and
+  // device) and of its state: may throw, must not modify p or state; the
+  // returned Commit applies it.
+  virtual Commit plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const = 0;
+  // The Commit of a composite update: p takes value's elements and state becomes next.
+  static Commit replace(Tensor& p, ParamState& state, Tensor value, ParamState next);
 
  private:
   std::vector<ParamGroup> groups_;
@@ -58,8 +67,7 @@ class Sgd : public Optimizer {
   const char* name() const override { return "SGD"; }
 
  protected:
-  Tensor update(const ParamGroup& group, const Tensor& p, const Tensor& g, const ParamState& state,
-                ParamState& next) const override;
+  Commit plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const override;
 
  private:
   SgdOptions o_;
@@ -76,8 +84,7 @@ class Adam : public Optimizer {
   const char* name() const override { return decoupled_ ? "AdamW" : "Adam"; }
 
  protected:
-  Tensor update(const ParamGroup& group, const Tensor& p, const Tensor& g, const ParamState& state,
-                ParamState& next) const override;
+  Commit plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const override;
 
  private:
   AdamOptions o_;
@@ -94,8 +101,7 @@ class Rmsprop : public Optimizer {
   const char* name() const override { return "RMSprop"; }
 
  protected:
-  Tensor update(const ParamGroup& group, const Tensor& p, const Tensor& g, const ParamState& state,
-                ParamState& next) const override;
+  Commit plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const override;
 
  private:
   RmspropOptions o_;
@@ -110,8 +116,7 @@ class Adagrad : public Optimizer {
   const char* name() const override { return "Adagrad"; }
 
  protected:
-  Tensor update(const ParamGroup& group, const Tensor& p, const Tensor& g, const ParamState& state,
-                ParamState& next) const override;
+  Commit plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const override;
 
  private:
   AdagradOptions o_;

@@ -44,4 +44,9 @@ bool Tensor::is_contiguous() const {
   return true;
 }
 
+bool Tensor::is_sole_owner() const {
+  return impl_->use_count() == 1 && impl_->storage->use_count() == 1 && impl_->offset == 0 &&
+         nbytes() == impl_->storage->nbytes() && is_contiguous();
+}
+
 }  // namespace dl

@@ -55,6 +55,9 @@ class Tensor {
   size_t nbytes() const { return static_cast<size_t>(numel()) * itemsize(); }
   Device device() const { return impl_->storage->device(); }
   bool is_contiguous() const;
+  // No other tensor or view references this one's elements, which fill its
+  // storage contiguously: an operation may reuse it in place unobserved.
+  bool is_sole_owner() const;
   bool same_storage(const Tensor& o) const { return impl_->storage == o.impl_->storage; }
 
   // Address of element [0, 0, ...].

@@ -105,6 +105,31 @@ TEST(Optimizers, ParameterGroupsAndFrozenParametersMatchPytorch) {
   for (const char* k : {"w1", "b1", "w2", "b2"}) expect_close(m.p[k], tensor_from_json(ref["final"][k]), 1e-9, 1e-11, k);
 }
 
+// The fused updates work on a contiguous copy of a strided parameter and write
+// it back: the same numbers as for a contiguous one.
+TEST(Optimizers, StridedParameterUpdatesLikeAContiguousOne) {
+  Tensor init = tensor_from_json(load_fixture("training.json")["optim"]["init"]["w1"]);  // [3, 4]
+  for (const char* kind : {"sgd", "adam", "rmsprop"}) {
+    SCOPED_TRACE(kind);
+    Tensor strided = transpose(clone(transpose(init, 0, 1)), 0, 1);  // init's values, column-major
+    Tensor dense = clone(init);
+    ASSERT_FALSE(strided.is_contiguous());
+    std::vector<Tensor> params = {strided, dense};
+    for (Tensor& p : params) set_requires_grad(p, true);
+    nlohmann::json options = {{"lr", 0.1}, {"momentum", 0.9}, {"weight_decay", 0.01}, {"amsgrad", true}};
+    auto opt_strided = make_optimizer(kind, options, {strided});
+    auto opt_dense = make_optimizer(kind, options, {dense});
+    for (int step = 0; step < 3; ++step) {
+      for (Tensor& p : params) backward(sum(mul(tanh(p), p)));
+      opt_strided->step(), opt_dense->step();
+      opt_strided->zero_grad(), opt_dense->zero_grad();
+    }
+    EXPECT_FALSE(strided.is_contiguous());
+    expect_close(strided, dense, 0, 0, kind);
+    EXPECT_GT(std::abs(testing::values(strided)[0] - testing::values(init)[0]), 1e-3);
+  }
+}
+
 TEST(Optimizers, LearningRateGetAndSet) {
   Tensor w = zeros({2}, DType::Float64);
   set_requires_grad(w, true);
