@@ -27,6 +27,21 @@ TEST(Autograd, GradientsAccumulateAcrossBackwardCalls) {
   EXPECT_EQ(values(grad(x)), std::vector<double>({5, 7, 9}));
 }
 
+// A fresh gradient becomes .grad without a copy, but one the caller still
+// holds is copied: changing the caller's tensor afterwards leaves .grad alone.
+TEST(Autograd, LeafGradientIsCopiedWhenTheCallerHoldsIt) {
+  Tensor x = leaf({1, 2, 3});
+  Tensor seed = from_data(std::vector<double>{1, 1, 1}.data(), DType::Float64, {3});
+  backward(x, seed);
+  add_(seed, seed);
+  EXPECT_EQ(values(grad(x)), std::vector<double>({1, 1, 1}));
+  Tensor y = leaf({1, 2, 3});
+  backward(sum(mul(y, y)));
+  Tensor g = grad(y);
+  backward(sum(mul(y, y)));  // accumulates in place into the adopted gradient
+  EXPECT_EQ(values(g), std::vector<double>({4, 8, 12}));
+}
+
 TEST(Autograd, SecondBackwardWithoutRetainGraphIsStateError) {
   Tensor x = leaf({1, 2});
   Tensor y = sum(exp(x));
