@@ -91,6 +91,8 @@ Backend make_backend() {
   register_matmul(b);
   register_index(b);
   register_optim(b);
+  register_conv(b);
+  register_pool(b);
   return b;
 }
 }  // namespace

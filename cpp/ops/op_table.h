@@ -72,6 +72,20 @@ namespace dl {
   /* out[0] (contiguous) += in[0] src (contiguous) at in[1] index (src's shape) along attrs.dim */ \
   X(scatter_add, Kernel, NoGrad)                                                               \
   X(fill, Kernel, NoGrad) /* out[0] (any strides) = attrs.value */                             \
+  /* 2-d windows over x [N, C, H, W] (attrs.window); outputs [N, *, Ho, Wo], contiguous: */    \
+  /* in[0] x, in[1] w [O, C / groups, kh, kw], optional in[2] bias [O] -> out[0] [N, O, Ho, Wo] */ \
+  X(conv2d, Kernel, SaveInputs)                                                                \
+  /* conv2d's backward: in[0] g [N, O, Ho, Wo], in[1] w -> out[0] dx [N, C, H, W] */          \
+  X(conv2d_input_grad, Kernel, NoGrad)                                                         \
+  /* in[0] g [N, O, Ho, Wo], in[1] x -> out[0] dw, shaped like w */                            \
+  X(conv2d_weight_grad, Kernel, NoGrad)                                                        \
+  /* in[0] x -> out[0] values, out[1] int64 index of each max in its H*W plane */              \
+  X(max_pool2d, Kernel, SaveOutputs)                                                           \
+  X(avg_pool2d, Kernel, SaveNone)          /* in[0] x -> out[0] */                             \
+  X(adaptive_avg_pool2d, Kernel, SaveNone) /* in[0] x -> out[0] [N, C, out_h, out_w] */        \
+  /* avg_pool2d's and adaptive_avg_pool2d's backward (attrs.window.adaptive tells which): */   \
+  /* in[0] g [N, C, Ho, Wo] -> out[0] dx [N, C, H, W] */                                       \
+  X(avg_pool2d_grad, Kernel, NoGrad)                                                           \
   /* in[0] g, in[1] y = relu(x), same shape and dtype -> out[0] = y > 0 ? g : 0 */             \
   X(relu_backward, Kernel, NoGrad)                                                             \
   /* optimizer updates in place (attrs.optim), on contiguous tensors of one shape and dtype: */ \
@@ -100,7 +114,7 @@ enum class OpId : int {
       Count
 };
 constexpr int kOpCount = static_cast<int>(OpId::Count);
-static_assert(kOpCount == 50, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
+static_assert(kOpCount == 57, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
 
 const char* op_name(OpId op);
 OpKind op_kind(OpId op);
@@ -118,6 +132,20 @@ struct OptimAttrs {
   bool decoupled = false;              // AdamW: p *= 1 - lr * weight_decay before the update
 };
 
+// A 2-d window op's geometry, per spatial dim {h, w}, as torch.nn.functional
+// names it. Padding may differ before and after (conv2d's padding="same"
+// with an even kernel). The op layer fills out_size from the formulas of
+// conv2d and of pooling (ceil_mode included).
+struct Window2d {
+  int64_t kernel[2] = {1, 1}, stride[2] = {1, 1}, dilation[2] = {1, 1};
+  int64_t pad_begin[2] = {0, 0}, pad_end[2] = {0, 0};
+  int64_t out_size[2] = {0, 0};
+  int64_t groups = 1;            // conv2d
+  bool count_include_pad = true; // avg_pool2d
+  int64_t divisor_override = 0;  // avg_pool2d; 0: none
+  bool adaptive = false;         // avg_pool2d_grad: the forward was adaptive_avg_pool2d
+};
+
 // Attributes of a kernel call; each row above says which fields it reads.
 struct OpAttrs {
   Dims dims;          // reductions: dims to reduce; transpose, permute: dims
@@ -129,6 +157,7 @@ struct OpAttrs {
   double hi = 0.0;    // clamp upper bound (NaN: none)
   double value = 0.0; // fill
   OptimAttrs optim;   // sgd_update, adam_update
+  Window2d window;    // conv2d, pooling and their grads
 };
 
 struct KernelCall {

@@ -1,6 +1,7 @@
 // Everything the engine offers on tensors, in one include.
 #pragma once
 
+#include "ops/conv.h"
 #include "ops/creation.h"
 #include "ops/elementwise.h"
 #include "ops/index.h"

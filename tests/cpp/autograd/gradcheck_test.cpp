@@ -27,6 +27,21 @@ struct GradCase {
 
 Tensor idx(std::vector<int64_t> v, Dims shape) { return from_data(v.data(), DType::Int64, shape); }
 Tensor positive(const Tensor& x) { return add(mul(x, x), 0.5); }
+// 0, 1, 2, ... shaped like x, times 10: added to a randn input, makes every element distinct by a wide margin.
+Tensor arange_like(const Tensor& x) {
+  std::vector<double> v(static_cast<size_t>(x.numel()));
+  for (size_t i = 0; i < v.size(); ++i) v[i] = 10.0 * static_cast<double>(i);
+  return from_data(v.data(), DType::Float64, x.sizes());
+}
+Tensor conv(const std::vector<Tensor>& v, Pair2d stride, Conv2dPadding pad, Pair2d dilation, int64_t groups) {
+  return conv2d(v[0], v[1], v.size() > 2 ? v[2] : Tensor(), stride, pad, dilation, groups);
+}
+Conv2dPadding pad(int64_t h, int64_t w) { return Conv2dPadding{Conv2dPadding::Mode::Explicit, {h, w}}; }
+Pool2dOptions pool(Pair2d kernel, Pair2d stride, Pair2d padding, bool ceil_mode) {
+  Pool2dOptions o;
+  o.kernel = kernel, o.stride = stride, o.padding = padding, o.ceil_mode = ceil_mode;
+  return o;
+}
 
 const std::map<std::string, std::vector<GradCase>>& cases() {
   static const std::map<std::string, std::vector<GradCase>> table = {
@@ -68,6 +83,25 @@ const std::map<std::string, std::vector<GradCase>>& cases() {
                   {"transposed", {{4, 3}, {2, 4}}, [](auto& v) { return matmul(transpose(v[0], 0, 1), transpose(v[1], 0, 1)); }}}},
       {"linear", {{"bias", {{5, 4}, {3, 4}, {3}}, [](auto& v) { return linear(v[0], v[1], v[2]); }},
                   {"3d_nobias", {{2, 5, 4}, {3, 4}}, [](auto& v) { return linear(v[0], v[1], Tensor()); }}}},
+      {"conv2d",
+       {{"bias_stride_pad", {{2, 3, 6, 5}, {4, 3, 3, 2}, {4}}, [](auto& v) { return conv(v, {2, 1}, pad(1, 2), {1, 1}, 1); }},
+        {"dilation_groups", {{1, 4, 7, 6}, {6, 2, 3, 3}}, [](auto& v) { return conv(v, {1, 2}, pad(2, 1), {2, 1}, 2); }},
+        {"depthwise", {{2, 3, 5, 5}, {3, 1, 3, 3}, {3}}, [](auto& v) { return conv(v, {1, 1}, pad(1, 1), {1, 1}, 3); }},
+        {"pointwise", {{2, 3, 4, 3}, {2, 3, 1, 1}}, [](auto& v) { return conv(v, {1, 1}, pad(0, 0), {1, 1}, 1); }},
+        {"same_even_kernel", {{1, 2, 5, 6}, {2, 2, 2, 4}}, [](auto& v) {
+           return conv(v, {1, 1}, Conv2dPadding{Conv2dPadding::Mode::Same, {0, 0}}, {1, 1}, 1);
+         }}}},
+      // Max pooling of distinct values (ties have no derivative): a strictly increasing input.
+      {"max_pool2d", {{"overlap_ceil", {{2, 2, 5, 7}}, [](auto& v) {
+                          return max_pool2d(add(v[0], arange_like(v[0])), pool({3, 2}, {2, 2}, {1, 1}, true));
+                        }}}},
+      {"avg_pool2d", {{"pad_ceil", {{2, 2, 5, 7}}, [](auto& v) { return avg_pool2d(v[0], pool({3, 2}, {2, 1}, {1, 1}, true)); }},
+                      {"exclude_pad", {{1, 2, 6, 5}}, [](auto& v) {
+                         Pool2dOptions o = pool({3, 3}, {2, 2}, {1, 1}, false);
+                         o.count_include_pad = false;
+                         return avg_pool2d(v[0], o);
+                       }}}},
+      {"adaptive_avg_pool2d", {{"uneven", {{2, 2, 7, 5}}, [](auto& v) { return adaptive_avg_pool2d(v[0], {3, 2}); }}}},
       {"copy", {{"clone", {{3, 4}}, [](auto& v) { return clone(v[0]); }},
                 {"contiguous", {{3, 4}}, [](auto& v) { return contiguous(transpose(v[0], 0, 1)); }}}},
       {"index_select", {{"dim1", {{3, 4}}, [](auto& v) { return index_select(v[0], 1, idx({3, 0, 3}, {3})); }}}},

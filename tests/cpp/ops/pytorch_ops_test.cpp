@@ -28,6 +28,27 @@ Dims dims_of(const json& attrs) {
   return d;
 }
 
+Pair2d pair_of(const json& v) { return {v[0].get<int64_t>(), v[1].get<int64_t>()}; }
+
+Pool2dOptions pool_options(const json& a) {
+  Pool2dOptions o;
+  o.kernel = pair_of(a["kernel"]), o.stride = pair_of(a["stride"]), o.padding = pair_of(a["padding"]);
+  if (a.contains("dilation")) o.dilation = pair_of(a["dilation"]);
+  o.ceil_mode = a["ceil_mode"];
+  if (a.contains("count_include_pad")) o.count_include_pad = a["count_include_pad"];
+  if (a.contains("divisor_override")) o.divisor_override = a["divisor_override"];
+  return o;
+}
+
+Outputs conv2d_case(const std::vector<Tensor>& in, const json& a) {
+  Conv2dPadding pad;
+  if (a["padding"] == "same") pad.mode = Conv2dPadding::Mode::Same;
+  else if (a["padding"] == "valid") pad.mode = Conv2dPadding::Mode::Valid;
+  else pad.size = pair_of(a["padding"]);
+  return {conv2d(in[0], in[1], in.size() > 2 ? in[2] : Tensor(), pair_of(a["stride"]), pad, pair_of(a["dilation"]),
+                 a["groups"])};
+}
+
 template <typename F>
 OpFn binary(F f) {
   return [f](auto& in, auto&) { return Outputs{f(in[0], in[1])}; };
@@ -98,6 +119,15 @@ const std::map<std::string, OpFn>& ops() {
       {"stack", [](auto& in, auto& a) { return Outputs{stack(in, a["dim"])}; }},
       {"index_select", [](auto& in, auto& a) { return Outputs{index_select(in[0], a["dim"], in[1])}; }},
       {"gather", [](auto& in, auto& a) { return Outputs{gather(in[0], a["dim"], in[1])}; }},
+      {"conv2d", conv2d_case},
+      {"max_pool2d",
+       [](auto& in, auto& a) {
+         auto r = max_pool2d_with_indices(in[0], pool_options(a));
+         return Outputs{r.first, r.second};
+       }},
+      {"avg_pool2d", [](auto& in, auto& a) { return Outputs{avg_pool2d(in[0], pool_options(a))}; }},
+      {"adaptive_avg_pool2d",
+       [](auto& in, auto& a) { return Outputs{adaptive_avg_pool2d(in[0], pair_of(a["output_size"]))}; }},
       {"add_scalar", [](auto& in, auto& a) { return Outputs{add(in[0], a["scalar"].template get<double>())}; }},
       {"mul_scalar", [](auto& in, auto& a) { return Outputs{mul(in[0], a["scalar"].template get<double>())}; }},
   };
@@ -141,10 +171,12 @@ INSTANTIATE_TEST_SUITE_P(Fixture, PytorchOps, ::testing::Range<size_t>(0, fixtur
 TEST(PytorchOps, EveryKernelOpOfTheRegistryHasFixtureCases) {
   // Rows computed by a kernel must be checked against PyTorch here (internal
   // rows used only by backward rules, by other ops and by optimizers are
-  // covered elsewhere: relu_backward by the gradient tests, sgd_update and
-  // adam_update by the optimizer trajectories of tests/cpp/optim).
-  const std::set<std::string> internal = {"copy",          "fill", "index_add", "scatter_add", "erf",
-                                          "relu_backward", "sgd_update", "adam_update"};
+  // covered elsewhere: relu_backward and the *_grad rows by the gradient
+  // tests, sgd_update and adam_update by the optimizer trajectories).
+  const std::set<std::string> internal = {
+      "copy",        "fill",          "index_add",         "scatter_add",        "erf",
+      "relu_backward", "sgd_update",  "adam_update",       "conv2d_input_grad",  "conv2d_weight_grad",
+      "avg_pool2d_grad"};
   std::set<std::string> covered;
   for (auto& c : fixture_cases()) covered.insert(c["op"].get<std::string>());
   for (int i = 0; i < kOpCount; ++i) {

@@ -1,0 +1,94 @@
+// Convolution and pooling beyond the PyTorch fixtures and gradient checks:
+// batches large enough to be unfolded in several chunks agree with
+// per-sample results, NaN wins max pooling, and bad geometry gets errors
+// that name the sizes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "autograd/autograd.h"
+#include "base/error.h"
+#include "fixture_util.h"
+#include "ops/ops.h"
+#include "tensor/generator.h"
+
+namespace dl {
+namespace {
+
+using testing::expect_close;
+using testing::status_of;
+using testing::values;
+
+// Float64 [3, 8, 80, 80] with a 3x3 kernel unfolds to 3.7 MB per sample, so
+// the CPU kernels take the batch in chunks of two (backends/cpu/conv.cpp).
+TEST(Conv2d, ChunkedBatchMatchesPerSample) {
+  manual_seed(7);
+  Tensor x = randn({3, 8, 80, 80}, DType::Float64);
+  Tensor w = randn({4, 8, 3, 3}, DType::Float64),
+         b = randn({4}, DType::Float64);
+  for (Tensor *t : {&x, &w, &b})
+    set_requires_grad(*t, true);
+  Tensor y = conv2d(x, w, b, {1, 1},
+                    Conv2dPadding{Conv2dPadding::Mode::Explicit, {1, 1}});
+  Tensor gy = randn(y.sizes(), DType::Float64);
+  backward(y, gy);
+  Tensor dw_sum = zeros(w.sizes(), DType::Float64);
+  for (int64_t n = 0; n < 3; ++n) {
+    Tensor xn = detach(clone(narrow(x, 0, n, 1))), wn = detach(clone(w));
+    set_requires_grad(xn, true), set_requires_grad(wn, true);
+    Tensor yn = conv2d(xn, wn, b, {1, 1},
+                       Conv2dPadding{Conv2dPadding::Mode::Explicit, {1, 1}});
+    expect_close(yn, narrow(y, 0, n, 1), 1e-12, 1e-12,
+                 "forward of sample " + std::to_string(n));
+    backward(yn, narrow(gy, 0, n, 1));
+    expect_close(grad(xn), narrow(grad(x), 0, n, 1), 1e-12, 1e-12,
+                 "input gradient of sample " + std::to_string(n));
+    dw_sum = add(dw_sum, grad(wn));
+  }
+  expect_close(grad(w), dw_sum, 1e-10, 1e-10,
+               "weight gradient summed over chunks");
+}
+
+TEST(MaxPool2d, NanIsTheMaximum) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> v = {1, 5, nan, 2, 3, 4, 0, 9, 8};
+  Tensor x = from_data(v.data(), DType::Float64, {1, 1, 3, 3});
+  Pool2dOptions o;
+  o.kernel = {2, 2}, o.stride = {1, 1};
+  auto [y, idx] = max_pool2d_with_indices(x, o);
+  std::vector<double> got = values(y), at = values(idx);
+  EXPECT_EQ(got[0], 5);
+  EXPECT_TRUE(std::isnan(got[1]));
+  EXPECT_EQ(at[1], 2);
+  EXPECT_EQ(got[2], 9);
+  EXPECT_EQ(got[3], 9);
+}
+
+TEST(Conv2d, BadGeometryIsAnErrorNamingTheSizes) {
+  std::string message;
+  try {
+    conv2d(zeros({1, 1, 4, 4}), zeros({2, 1, 5, 5}));
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), Status::Shape);
+    message = e.what();
+  }
+  EXPECT_NE(message.find("too small for kernel 5x5"), std::string::npos) << message;
+  EXPECT_NE(message.find(shape_str({1, 1, 4, 4})), std::string::npos) << message;
+  const Conv2dPadding same{Conv2dPadding::Mode::Same, {0, 0}};
+  EXPECT_EQ(status_of([] { conv2d(zeros({1, 3, 8, 8}), zeros({2, 2, 3, 3})); }), Status::Shape);
+  EXPECT_EQ(status_of([] { conv2d(zeros({1, 4, 8, 8}), zeros({3, 2, 3, 3}), Tensor(), {1, 1}, {}, {1, 1}, 2); }),
+            Status::Shape);  // 3 out channels in 2 groups
+  EXPECT_EQ(status_of([&] { conv2d(zeros({1, 1, 8, 8}), zeros({1, 1, 3, 3}), Tensor(), {2, 2}, same); }),
+            Status::InvalidArgument);
+  EXPECT_EQ(status_of([] { conv2d(zeros({1, 1, 8, 8}), zeros({1, 1, 3, 3}, DType::Float64)); }), Status::DType);
+  Pool2dOptions o;
+  o.kernel = {2, 2}, o.padding = {2, 2};
+  EXPECT_EQ(status_of([&] { max_pool2d(zeros({1, 1, 8, 8}), o); }), Status::InvalidArgument);
+  o.padding = {0, 0}, o.kernel = {9, 9};
+  EXPECT_EQ(status_of([&] { avg_pool2d(zeros({1, 1, 8, 8}), o); }), Status::Shape);
+  EXPECT_EQ(status_of([&] { max_pool2d(zeros({8, 8}), o); }), Status::Shape);
+}
+
+}  // namespace
+}  // namespace dl
