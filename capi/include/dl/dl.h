@@ -9,6 +9,7 @@
 #include "dl/ops.h"
 #include "dl/autograd.h"
 #include "dl/nn.h"
+#include "dl/conv.h"
 #include "dl/optim.h"
 #include "dl/data.h"
 
