@@ -42,13 +42,26 @@ int64_t chunk_of(const ConvShape& s, size_t itemsize) {
   return std::max<int64_t>(1, std::min<int64_t>(s.N, kColsBudget / std::max<int64_t>(per_sample, 1)));
 }
 
+// Calls body(row_begin, row_end) over [0, rows), split across threads when
+// the rows hold enough elements between them (row_len each).
+template <typename Body>
+void for_rows(int64_t rows, int64_t row_len, Body&& body) {
+  const int64_t len = std::max<int64_t>(1, row_len);
+  parallel_for(rows * len, [&](int64_t begin, int64_t end) { body((begin + len - 1) / len, (end + len - 1) / len); });
+}
+
 // cols[(c * kh + i) * kw + j][n * plane + oh * Wo + ow] = x[n0 + n][c0 + c][ih][iw] (0 outside).
 template <typename T>
 void im2col(const T* x, const ConvShape& s, const Window2d& win, int64_t n0, int64_t count, int64_t c0, T* cols) {
   const int64_t row_len = count * s.plane();
-  parallel_for(s.K(), [&](int64_t begin, int64_t end) {
+  for_rows(s.K(), row_len, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const int64_t c = r / (s.kh * s.kw), i = r / s.kw % s.kh, j = r % s.kw;
+      const int64_t off = j * win.dilation[1] - win.pad_begin[1];  // iw = ow * stride + off
+      // Outputs [lo, hi) read inside the row; the others read padding.
+      int64_t lo = 0, hi = s.Wo;
+      while (lo < hi && lo * win.stride[1] + off < 0) ++lo;
+      while (hi > lo && (hi - 1) * win.stride[1] + off >= s.W) --hi;
       T* row = cols + r * row_len;
       for (int64_t n = 0; n < count; ++n) {
         const T* plane = x + ((n0 + n) * s.C + c0 + c) * s.H * s.W;
@@ -60,11 +73,13 @@ void im2col(const T* x, const ConvShape& s, const Window2d& win, int64_t n0, int
             continue;
           }
           const T* in = plane + ih * s.W;
-          const int64_t off = j * win.dilation[1] - win.pad_begin[1];
-          for (int64_t ow = 0; ow < s.Wo; ++ow) {
-            const int64_t iw = ow * win.stride[1] + off;
-            out[ow] = iw >= 0 && iw < s.W ? in[iw] : T(0);
+          std::fill(out, out + lo, T(0));
+          if (win.stride[1] == 1) {
+            if (hi > lo) std::memcpy(out + lo, in + lo + off, static_cast<size_t>(hi - lo) * sizeof(T));
+          } else {
+            for (int64_t ow = lo; ow < hi; ++ow) out[ow] = in[ow * win.stride[1] + off];
           }
+          std::fill(out + hi, out + s.Wo, T(0));
         }
       }
     }
@@ -76,11 +91,15 @@ template <typename T>
 void col2im(const T* cols, const ConvShape& s, const Window2d& win, int64_t n0, int64_t count, int64_t c0, T* dx) {
   const int64_t row_len = count * s.plane();
   // Parallel over channels: rows of different channels never write the same element.
-  parallel_for(s.Cg(), [&](int64_t cb, int64_t ce) {
+  for_rows(s.Cg(), s.kh * s.kw * row_len, [&](int64_t cb, int64_t ce) {
     for (int64_t c = cb; c < ce; ++c) {
       for (int64_t i = 0; i < s.kh; ++i) {
         for (int64_t j = 0; j < s.kw; ++j) {
           const T* row = cols + ((c * s.kh + i) * s.kw + j) * row_len;
+          const int64_t off = j * win.dilation[1] - win.pad_begin[1];
+          int64_t lo = 0, hi = s.Wo;
+          while (lo < hi && lo * win.stride[1] + off < 0) ++lo;
+          while (hi > lo && (hi - 1) * win.stride[1] + off >= s.W) --hi;
           for (int64_t n = 0; n < count; ++n) {
             T* plane = dx + ((n0 + n) * s.C + c0 + c) * s.H * s.W;
             for (int64_t oh = 0; oh < s.Ho; ++oh) {
@@ -88,11 +107,7 @@ void col2im(const T* cols, const ConvShape& s, const Window2d& win, int64_t n0, 
               if (ih < 0 || ih >= s.H) continue;
               const T* in = row + n * s.plane() + oh * s.Wo;
               T* out = plane + ih * s.W;
-              const int64_t off = j * win.dilation[1] - win.pad_begin[1];
-              for (int64_t ow = 0; ow < s.Wo; ++ow) {
-                const int64_t iw = ow * win.stride[1] + off;
-                if (iw >= 0 && iw < s.W) out[iw] += in[ow];
-              }
+              for (int64_t ow = lo; ow < hi; ++ow) out[ow * win.stride[1] + off] += in[ow];
             }
           }
         }
