@@ -1,0 +1,217 @@
+/* The training program shared by the Fashion-MNIST examples (mnist_mlp.c,
+ * convnet.c): data (ToTensor + Normalize(0.1307, 0.3081), shuffled batches),
+ * SGD with momentum, cross-entropy on the model's output, and reporting.
+ * After each epoch it prints the test accuracy (the model in eval mode). On
+ * a terminal a live progress bar shows loss, samples/s and ETA; otherwise
+ * one line per epoch. Flags:
+ *   [--epochs N] [--batch-size N] [--lr F] [--momentum F] [--seed N]
+ *   [--data DIR] [--threads N] [--workers N] [--csv PATH] [--json]
+ * --data defaults to Debian's dataset-fashion-mnist; --csv writes per-epoch
+ * metrics; --json prints machine-readable lines for bench/run. */
+#ifndef FASHION_TRAINING_H
+#define FASHION_TRAINING_H
+
+#include <dl/dl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char* program_name = "example";
+
+static void check(dl_status s) {
+  if (s != DL_OK) {
+    fprintf(stderr, "%s: %s\n", program_name, dl_last_error_message());
+    exit(1);
+  }
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct {
+  int epochs, threads, workers, json;
+  int64_t batch_size;
+  double lr, momentum;
+  uint64_t seed;
+  const char *data, *csv;
+} options;
+
+static void usage(void) {
+  fprintf(stderr,
+          "usage: %s [--epochs N] [--batch-size N] [--lr F] [--momentum F] [--seed N]\n"
+          "          [--data DIR] [--threads N] [--workers N] [--csv PATH] [--json]\n",
+          program_name);
+  exit(2);
+}
+
+static options parse_args(int argc, char** argv, options o) {
+  for (int i = 1; i < argc; ++i) {
+    const char* a = argv[i];
+    const char* v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--json")) { o.json = 1; continue; }
+    if (!v) usage();
+    if (!strcmp(a, "--epochs")) o.epochs = atoi(v);
+    else if (!strcmp(a, "--batch-size")) o.batch_size = atoll(v);
+    else if (!strcmp(a, "--lr")) o.lr = atof(v);
+    else if (!strcmp(a, "--momentum")) o.momentum = atof(v);
+    else if (!strcmp(a, "--seed")) o.seed = strtoull(v, NULL, 10);
+    else if (!strcmp(a, "--data")) o.data = v;
+    else if (!strcmp(a, "--threads")) o.threads = atoi(v);
+    else if (!strcmp(a, "--workers")) o.workers = atoi(v);
+    else if (!strcmp(a, "--csv")) o.csv = v;
+    else usage();
+    ++i;
+  }
+  if (o.epochs < 1 || o.batch_size < 1 || o.workers < 0 || o.threads < 0) usage();
+  return o;
+}
+
+static dl_dataset* normalized_mnist(const char* dir, int train) {
+  const float mean = 0.1307f, std = 0.3081f;
+  dl_dataset *raw, *ds;
+  check(dl_dataset_mnist(dir, train, &raw));
+  check(dl_dataset_normalize(raw, &mean, &std, 1, &ds));
+  dl_dataset_free(raw);
+  return ds;
+}
+
+static void progress(int epoch, int epochs, int64_t done, int64_t total, double loss, double rate, double elapsed) {
+  const int width = 30;
+  int filled = (int)(width * done / total);
+  double eta = rate > 0 ? (double)(total - done) / rate : 0;
+  (void)elapsed;
+  fprintf(stdout, "\repoch %d/%d [%.*s%*s] %3d%%  loss %.4f  %6.0f samples/s  ETA %4.1f s", epoch, epochs, filled,
+          "##############################", width - filled, "", (int)(100 * done / total), loss, rate, eta);
+  fflush(stdout);
+}
+
+/* Fraction of test images whose argmax matches the label, in eval mode, without recording. */
+static double test_accuracy(dl_module* net, dl_dataset* test) {
+  dl_loader_options lo = dl_loader_defaults();
+  lo.batch_size = 1000;
+  dl_loader* loader;
+  check(dl_loader_new(test, &lo, &loader));
+  int previous;
+  check(dl_set_grad_enabled(0, &previous));
+  check(dl_module_train(net, 0));
+  int64_t correct = 0, total = 0;
+  for (;;) {
+    dl_tensor *x, *y, *logits, *pred, *hits, *count;
+    check(dl_loader_next(loader, &x, &y));
+    if (!x) break;
+    check(dl_module_forward(net, x, &logits));
+    check(dl_argmax(logits, 1, 0, &pred));
+    check(dl_eq(pred, y, &hits));
+    check(dl_sum(hits, NULL, 0, 0, &count));
+    double c;
+    int64_t n;
+    check(dl_tensor_item(count, &c));
+    check(dl_tensor_numel(y, &n));
+    correct += (int64_t)c, total += n;
+    dl_tensor_free(x), dl_tensor_free(y), dl_tensor_free(logits), dl_tensor_free(pred), dl_tensor_free(hits),
+        dl_tensor_free(count);
+  }
+  check(dl_set_grad_enabled(previous, NULL));
+  check(dl_module_train(net, 1));
+  dl_loader_free(loader);
+  return (double)correct / (double)total;
+}
+
+/* Trains the model new_net() makes with the recipe in defaults (changed by
+ * the command line), reporting as described at the top of this file. */
+static int train_fashion_mnist(const char* program, const char* title, dl_module* (*new_net)(void), options defaults,
+                               int argc, char** argv) {
+  program_name = program;
+  options o = parse_args(argc, argv, defaults);
+  if (o.threads) check(dl_set_num_threads(o.threads));
+  check(dl_manual_seed(o.seed));
+  int tty = isatty(STDOUT_FILENO) && !o.json;
+
+  dl_dataset *train = normalized_mnist(o.data, 1), *test = normalized_mnist(o.data, 0);
+  dl_module* net = new_net();
+  dl_sgd_options so = dl_sgd_defaults();
+  so.lr = o.lr, so.momentum = o.momentum;
+  dl_optimizer* opt;
+  check(dl_sgd_new(net, &so, &opt));
+  dl_loader_options lo = dl_loader_defaults();
+  lo.batch_size = o.batch_size, lo.shuffle = 1, lo.seed = o.seed, lo.num_workers = o.workers;
+  dl_loader* loader;
+  check(dl_loader_new(train, &lo, &loader));
+  int64_t train_size, batches;
+  check(dl_dataset_size(train, &train_size));
+  check(dl_loader_num_batches(loader, &batches));
+
+  FILE* csv = NULL;
+  if (o.csv) {
+    csv = fopen(o.csv, "w");
+    if (!csv) {
+      perror(o.csv);
+      return 1;
+    }
+    fprintf(csv, "epoch,train_loss,test_accuracy,seconds,samples_per_second\n");
+  }
+  if (!o.json)
+    printf("Fashion-MNIST %s: %lld training images, %lld batches of %lld per epoch, %s\n", title, (long long)train_size,
+           (long long)batches, (long long)o.batch_size, dl_blas_info());
+
+  double accuracy = 0;
+  for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+    double start = now(), last_draw = 0, loss_sum = 0;
+    int64_t seen = 0, steps = 0;
+    for (;;) {
+      dl_tensor *x, *y, *logits, *loss;
+      check(dl_loader_next(loader, &x, &y));
+      if (!x) break;
+      check(dl_optimizer_zero_grad(opt));
+      check(dl_module_forward(net, x, &logits));
+      check(dl_cross_entropy(logits, y, DL_REDUCTION_MEAN, &loss));
+      check(dl_tensor_backward(loss, NULL));
+      check(dl_optimizer_step(opt));
+      double l;
+      int64_t n;
+      check(dl_tensor_item(loss, &l));
+      check(dl_tensor_numel(y, &n));
+      loss_sum += l, seen += n, ++steps;
+      dl_tensor_free(x), dl_tensor_free(y), dl_tensor_free(logits), dl_tensor_free(loss);
+      double t = now() - start;
+      if (tty && (t - last_draw > 0.1 || steps == batches)) {
+        progress(epoch, o.epochs, seen, train_size, loss_sum / (double)steps, (double)seen / t, t);
+        last_draw = t;
+      }
+    }
+    double seconds = now() - start, rate = (double)seen / seconds, loss = loss_sum / (double)steps;
+    accuracy = test_accuracy(net, test);
+    if (o.json) {
+      printf("{\"case\": \"epoch %d time\", \"metric\": \"s\", \"higher_is_better\": false, \"value\": %.4f}\n", epoch,
+             seconds);
+      printf("{\"case\": \"epoch %d test accuracy\", \"metric\": \"accuracy\", \"higher_is_better\": true, "
+             "\"value\": %.4f}\n", epoch, accuracy);
+    } else {
+      printf("%sepoch %d/%d  loss %.4f  test accuracy %.4f  %.2f s  %.0f samples/s\n", tty ? "\n" : "", epoch,
+             o.epochs, loss, accuracy, seconds, rate);
+    }
+    fflush(stdout);
+    if (csv) fprintf(csv, "%d,%.6f,%.6f,%.4f,%.1f\n", epoch, loss, accuracy, seconds, rate);
+  }
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  if (o.json)
+    printf("{\"case\": \"peak RSS\", \"metric\": \"MiB\", \"higher_is_better\": false, \"value\": %.1f}\n",
+           (double)usage.ru_maxrss / 1024.0);
+  else
+    printf("Accuracy of the network on the 10000 test images: %.2f %%\n", 100 * accuracy);
+  if (csv) fclose(csv);
+  dl_loader_free(loader);
+  dl_optimizer_free(opt);
+  dl_module_free(net);
+  dl_dataset_free(train), dl_dataset_free(test);
+  return 0;
+}
+
+#endif /* FASHION_TRAINING_H */
