@@ -42,26 +42,24 @@ int64_t chunk_of(const ConvShape& s, size_t itemsize) {
   return std::max<int64_t>(1, std::min<int64_t>(s.N, kColsBudget / std::max<int64_t>(per_sample, 1)));
 }
 
-// Calls body(row_begin, row_end) over [0, rows), split across threads when
-// the rows hold enough elements between them (row_len each).
-template <typename Body>
-void for_rows(int64_t rows, int64_t row_len, Body&& body) {
-  const int64_t len = std::max<int64_t>(1, row_len);
-  parallel_for(rows * len, [&](int64_t begin, int64_t end) { body((begin + len - 1) / len, (end + len - 1) / len); });
+// The outputs [lo, hi) of a row whose input column ow * stride + off lies
+// inside [0, W); the others read padding.
+void inside_columns(int64_t off, int64_t stride, int64_t Wo, int64_t W, int64_t& lo, int64_t& hi) {
+  lo = 0, hi = Wo;
+  while (lo < hi && lo * stride + off < 0) ++lo;
+  while (hi > lo && (hi - 1) * stride + off >= W) --hi;
 }
 
 // cols[(c * kh + i) * kw + j][n * plane + oh * Wo + ow] = x[n0 + n][c0 + c][ih][iw] (0 outside).
 template <typename T>
 void im2col(const T* x, const ConvShape& s, const Window2d& win, int64_t n0, int64_t count, int64_t c0, T* cols) {
   const int64_t row_len = count * s.plane();
-  for_rows(s.K(), row_len, [&](int64_t begin, int64_t end) {
+  parallel_for_rows(s.K(), row_len, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const int64_t c = r / (s.kh * s.kw), i = r / s.kw % s.kh, j = r % s.kw;
       const int64_t off = j * win.dilation[1] - win.pad_begin[1];  // iw = ow * stride + off
-      // Outputs [lo, hi) read inside the row; the others read padding.
-      int64_t lo = 0, hi = s.Wo;
-      while (lo < hi && lo * win.stride[1] + off < 0) ++lo;
-      while (hi > lo && (hi - 1) * win.stride[1] + off >= s.W) --hi;
+      int64_t lo, hi;
+      inside_columns(off, win.stride[1], s.Wo, s.W, lo, hi);
       T* row = cols + r * row_len;
       for (int64_t n = 0; n < count; ++n) {
         const T* plane = x + ((n0 + n) * s.C + c0 + c) * s.H * s.W;
@@ -91,15 +89,14 @@ template <typename T>
 void col2im(const T* cols, const ConvShape& s, const Window2d& win, int64_t n0, int64_t count, int64_t c0, T* dx) {
   const int64_t row_len = count * s.plane();
   // Parallel over channels: rows of different channels never write the same element.
-  for_rows(s.Cg(), s.kh * s.kw * row_len, [&](int64_t cb, int64_t ce) {
+  parallel_for_rows(s.Cg(), s.kh * s.kw * row_len, [&](int64_t cb, int64_t ce) {
     for (int64_t c = cb; c < ce; ++c) {
       for (int64_t i = 0; i < s.kh; ++i) {
         for (int64_t j = 0; j < s.kw; ++j) {
           const T* row = cols + ((c * s.kh + i) * s.kw + j) * row_len;
           const int64_t off = j * win.dilation[1] - win.pad_begin[1];
-          int64_t lo = 0, hi = s.Wo;
-          while (lo < hi && lo * win.stride[1] + off < 0) ++lo;
-          while (hi > lo && (hi - 1) * win.stride[1] + off >= s.W) --hi;
+          int64_t lo, hi;
+          inside_columns(off, win.stride[1], s.Wo, s.W, lo, hi);
           for (int64_t n = 0; n < count; ++n) {
             T* plane = dx + ((n0 + n) * s.C + c0 + c) * s.H * s.W;
             for (int64_t oh = 0; oh < s.Ho; ++oh) {

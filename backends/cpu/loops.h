@@ -43,6 +43,14 @@ void parallel_for(int64_t n, Body&& body) {
   body(0, n);
 }
 
+// Calls body(row_begin, row_end) over [0, rows) rows of row_len elements
+// each, split across threads by parallel_for's rule on the element count.
+template <typename Body>
+void parallel_for_rows(int64_t rows, int64_t row_len, Body&& body) {
+  const int64_t len = row_len > 0 ? row_len : 1;
+  parallel_for(rows * len, [&](int64_t begin, int64_t end) { body((begin + len - 1) / len, (end + len - 1) / len); });
+}
+
 struct Operand {
   char* data;           // address of element [0, 0, ...]
   const int64_t* strides;  // in elements, one per dim of the loop's shape

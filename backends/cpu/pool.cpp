@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "backends/cpu/cpu_backend.h"
 #include "backends/cpu/loops.h"
@@ -19,16 +20,6 @@ struct Planes {
 
 Planes planes_of(const Tensor& x, const Tensor& y) {
   return Planes{x.size(0) * x.size(1), x.size(2), x.size(3), y.size(2), y.size(3)};
-}
-
-// Calls body(plane_begin, plane_end) over [0, count), split across threads
-// when the planes hold enough elements between them.
-template <typename Body>
-void for_planes(const Planes& p, Body&& body) {
-  const int64_t per_plane = std::max<int64_t>(1, p.H * p.W);
-  parallel_for(p.count * per_plane, [&](int64_t begin, int64_t end) {
-    body((begin + per_plane - 1) / per_plane, (end + per_plane - 1) / per_plane);
-  });
 }
 
 // The window of output (oh, ow) of an average pool, clipped to the input,
@@ -56,6 +47,26 @@ AvgWindow avg_window(const Window2d& win, const Planes& p, int64_t oh, int64_t o
   return AvgWindow{h0, h1, w0, w1, divisor};
 }
 
+// The maximum of the window of output (oh, ow) in plane `in` and its index
+// there; NaN is the maximum (the first one found), as in PyTorch.
+template <typename T>
+std::pair<T, int64_t> window_max(const T* in, const Window2d& win, const Planes& p, int64_t oh, int64_t ow) {
+  T best = -std::numeric_limits<T>::infinity();
+  int64_t at = -1;
+  for (int64_t i = 0; i < win.kernel[0]; ++i) {
+    const int64_t ih = oh * win.stride[0] - win.pad_begin[0] + i * win.dilation[0];
+    if (ih < 0 || ih >= p.H) continue;
+    for (int64_t j = 0; j < win.kernel[1]; ++j) {
+      const int64_t iw = ow * win.stride[1] - win.pad_begin[1] + j * win.dilation[1];
+      if (iw < 0 || iw >= p.W) continue;
+      const T v = in[ih * p.W + iw];
+      if (std::isnan(v)) return {v, ih * p.W + iw};
+      if (at < 0 || v > best) best = v, at = ih * p.W + iw;
+    }
+  }
+  return {best, at};
+}
+
 template <typename T>
 void max_pool(const KernelCall& c) {
   const Window2d& win = c.attrs.window;
@@ -63,42 +74,24 @@ void max_pool(const KernelCall& c) {
   const T* x = c.in[0]->data_ptr<T>();
   T* y = c.out[0]->data_ptr<T>();
   int64_t* idx = c.out[1]->data_ptr<int64_t>();
-  for_planes(p, [&](int64_t begin, int64_t end) {
-    for (int64_t q = begin; q < end; ++q) {
-      const T* in = x + q * p.H * p.W;
-      for (int64_t oh = 0; oh < p.Ho; ++oh) {
+  parallel_for_rows(p.count, p.H * p.W, [&](int64_t begin, int64_t end) {
+    for (int64_t q = begin; q < end; ++q)
+      for (int64_t oh = 0; oh < p.Ho; ++oh)
         for (int64_t ow = 0; ow < p.Wo; ++ow) {
-          T best = -std::numeric_limits<T>::infinity();
-          int64_t at = -1;
-          for (int64_t i = 0; i < win.kernel[0]; ++i) {
-            const int64_t ih = oh * win.stride[0] - win.pad_begin[0] + i * win.dilation[0];
-            if (ih < 0 || ih >= p.H) continue;
-            for (int64_t j = 0; j < win.kernel[1]; ++j) {
-              const int64_t iw = ow * win.stride[1] - win.pad_begin[1] + j * win.dilation[1];
-              if (iw < 0 || iw >= p.W) continue;
-              const T v = in[ih * p.W + iw];
-              if (at < 0 || v > best || std::isnan(v)) {
-                best = v, at = ih * p.W + iw;
-                if (std::isnan(v)) i = win.kernel[0], j = win.kernel[1];  // NaN is the max: stop
-              }
-            }
-          }
-          y[(q * p.Ho + oh) * p.Wo + ow] = best;
+          const auto [value, at] = window_max(x + q * p.H * p.W, win, p, oh, ow);
+          y[(q * p.Ho + oh) * p.Wo + ow] = value;
           idx[(q * p.Ho + oh) * p.Wo + ow] = at;
         }
-      }
-    }
   });
 }
 
 template <typename T>
 void avg_pool(const KernelCall& c) {
   const Planes p = planes_of(*c.in[0], *c.out[0]);
-  Window2d win = c.attrs.window;
-  win.adaptive = c.op == OpId::adaptive_avg_pool2d;
+  const Window2d& win = c.attrs.window;  // adaptive is set for adaptive_avg_pool2d
   const T* x = c.in[0]->data_ptr<T>();
   T* y = c.out[0]->data_ptr<T>();
-  for_planes(p, [&](int64_t begin, int64_t end) {
+  parallel_for_rows(p.count, p.H * p.W, [&](int64_t begin, int64_t end) {
     for (int64_t q = begin; q < end; ++q) {
       const T* in = x + q * p.H * p.W;
       for (int64_t oh = 0; oh < p.Ho; ++oh) {
@@ -120,7 +113,7 @@ void avg_pool_grad(const KernelCall& c) {
   const Window2d& win = c.attrs.window;
   const T* g = c.in[0]->data_ptr<T>();
   T* dx = c.out[0]->data_ptr<T>();
-  for_planes(p, [&](int64_t begin, int64_t end) {
+  parallel_for_rows(p.count, p.H * p.W, [&](int64_t begin, int64_t end) {
     for (int64_t q = begin; q < end; ++q) {
       T* out = dx + q * p.H * p.W;
       std::fill(out, out + p.H * p.W, T(0));

@@ -82,12 +82,10 @@ Optimizer::Commit Optimizer::replace(Tensor& p, ParamState& state, Tensor value,
 
 namespace {
 
-// A fused update (sgd_update, adam_update) works on a contiguous parameter:
-// p itself, or a contiguous copy that the commit writes back.
-Tensor contiguous_param(const Tensor& p) { return p.is_contiguous() ? p : contiguous(p); }
+Tensor new_buffer(const Tensor& p) { return zeros(p.sizes(), p.dtype(), p.device()); }  // a zeroed state buffer
 
-Tensor new_buffer(const Tensor& p) { return zeros(p.sizes(), p.dtype(), p.device()); }
-
+// Runs a fused update (sgd_update, adam_update) on work, contiguous(p): p
+// itself, or a contiguous copy written back into p.
 void run_fused(KernelCall& call, Tensor& p, Tensor& work) {
   call.out[0] = &work;
   dispatch(call);
@@ -108,7 +106,7 @@ Sgd::Sgd(const std::vector<Tensor>& params, const SgdOptions& o) : o_(o) {
 }
 
 Optimizer::Commit Sgd::plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const {
-  Tensor work = contiguous_param(p);
+  Tensor work = contiguous(p);
   const bool first = o_.momentum != 0 && !state.buffers[0].defined();
   Tensor buf = first ? Tensor::empty(p.sizes(), p.dtype(), p.device()) : state.buffers[0];
   OptimAttrs a;
@@ -137,7 +135,7 @@ Adam::Adam(const std::vector<Tensor>& params, const AdamOptions& o, bool decoupl
 }
 
 Optimizer::Commit Adam::plan(const ParamGroup& group, Tensor& p, const Tensor& g, ParamState& state) const {
-  Tensor work = contiguous_param(p);
+  Tensor work = contiguous(p);
   Tensor m = state.buffers[0].defined() ? state.buffers[0] : new_buffer(p);
   Tensor v = state.buffers[1].defined() ? state.buffers[1] : new_buffer(p);
   Tensor vmax = !o_.amsgrad ? Tensor() : state.buffers[2].defined() ? state.buffers[2] : new_buffer(p);
@@ -176,12 +174,12 @@ Optimizer::Commit Rmsprop::plan(const ParamGroup& group, Tensor& p, const Tensor
   ParamState next;
   Tensor grad = group.weight_decay != 0 ? add(g, mul(p, group.weight_decay)) : g;
   next.step = state.step + 1;
-  Tensor sq = state.buffers[0].defined() ? state.buffers[0] : zeros(p.sizes(), p.dtype(), p.device());
+  Tensor sq = state.buffers[0].defined() ? state.buffers[0] : new_buffer(p);
   sq = add(mul(sq, o_.alpha), mul(mul(grad, grad), 1.0 - o_.alpha));
   next.buffers[0] = sq;
   Tensor avg;
   if (o_.centered) {
-    Tensor ga = state.buffers[2].defined() ? state.buffers[2] : zeros(p.sizes(), p.dtype(), p.device());
+    Tensor ga = state.buffers[2].defined() ? state.buffers[2] : new_buffer(p);
     ga = add(mul(ga, o_.alpha), mul(grad, 1.0 - o_.alpha));
     next.buffers[2] = ga;
     avg = add(sqrt(sub(sq, mul(ga, ga))), o_.eps);
@@ -189,7 +187,7 @@ Optimizer::Commit Rmsprop::plan(const ParamGroup& group, Tensor& p, const Tensor
     avg = add(sqrt(sq), o_.eps);
   }
   if (o_.momentum > 0) {
-    Tensor buf = state.buffers[1].defined() ? state.buffers[1] : zeros(p.sizes(), p.dtype(), p.device());
+    Tensor buf = state.buffers[1].defined() ? state.buffers[1] : new_buffer(p);
     buf = add(mul(buf, o_.momentum), div(grad, avg));
     next.buffers[1] = buf;
     return replace(p, state, sub(p, mul(buf, group.lr)), std::move(next));
