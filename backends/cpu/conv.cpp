@@ -4,7 +4,8 @@
 // for OpenBLAS to run near peak and to use every core; a chunk's cols stay
 // under kColsBudget bytes. A 1x1 convolution with stride 1 and no padding
 // needs no unfolding: each sample's [C, H * W] block is its cols already.
-// Every tensor is contiguous (the op layer sees to it).
+// Every tensor is contiguous (the op layer sees to it). Where libdnnl was
+// found, float32 goes to oneDNN (conv_onednn.cpp) and this code serves float64.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -12,6 +13,9 @@
 #include "backends/cpu/blas.h"
 #include "backends/cpu/cpu_backend.h"
 #include "backends/cpu/loops.h"
+#ifdef DL_HAVE_ONEDNN
+#include "backends/cpu/conv_onednn.h"
+#endif
 
 namespace dl::cpu {
 
@@ -221,16 +225,26 @@ void conv2d_weight_grad(const KernelCall& c) {
   if (s.N == 0) std::fill(dwp, dwp + dw.numel(), T(0));
 }
 
+// float32 goes to oneDNN where it was built.
 void conv2d_kernel(const KernelCall& c) {
+#ifdef DL_HAVE_ONEDNN
+  if (c.out[0]->dtype() == DType::Float32) return onednn_conv2d(c);
+#endif
   dispatch_floating(c.out[0]->dtype(), "conv2d", [&](auto tag) { conv2d_forward<typename decltype(tag)::type>(c); });
 }
 
 void conv2d_input_grad_kernel(const KernelCall& c) {
+#ifdef DL_HAVE_ONEDNN
+  if (c.out[0]->dtype() == DType::Float32) return onednn_conv2d_input_grad(c);
+#endif
   dispatch_floating(c.out[0]->dtype(), "conv2d_input_grad",
                     [&](auto tag) { conv2d_input_grad<typename decltype(tag)::type>(c); });
 }
 
 void conv2d_weight_grad_kernel(const KernelCall& c) {
+#ifdef DL_HAVE_ONEDNN
+  if (c.out[0]->dtype() == DType::Float32) return onednn_conv2d_weight_grad(c);
+#endif
   dispatch_floating(c.out[0]->dtype(), "conv2d_weight_grad",
                     [&](auto tag) { conv2d_weight_grad<typename decltype(tag)::type>(c); });
 }

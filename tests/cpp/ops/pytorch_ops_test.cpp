@@ -158,8 +158,11 @@ TEST_P(PytorchOps, MatchesPytorch) {
   for (size_t i = 0; i < outs.size(); ++i) {
     const json& want = c["outputs"][i];
     EXPECT_EQ(std::string(dtype_name(outs[i].dtype())), std::string(dtype_name(dtype_from_json(want["dtype"])))) << "output " << i;
-    bool f32 = want["dtype"] == "float32";
-    expect_close(outs[i], tensor_from_json(want), f32 ? 2e-6 : 1e-12, f32 ? 2e-6 : 1e-12, "output " + std::to_string(i));
+    // float32 convolutions sum up to C * kh * kw products in whatever order
+    // the kernel (oneDNN's or ours) picks: torch.testing's float32 tolerance.
+    const bool f32 = want["dtype"] == "float32", conv = c["op"] == "conv2d";
+    const double rtol = f32 ? (conv ? 1.3e-6 : 2e-6) : 1e-12, atol = f32 ? (conv ? 1e-5 : 2e-6) : 1e-12;
+    expect_close(outs[i], tensor_from_json(want), rtol, atol, "output " + std::to_string(i));
   }
 }
 

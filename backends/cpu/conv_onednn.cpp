@@ -1,0 +1,205 @@
+// float32 2-d convolution through oneDNN (Debian's libdnnl, the library
+// PyTorch's CPU convolutions run on): forward, backward data and backward
+// weights. Our tensors are contiguous NCHW / OIHW (the op layer sees to it);
+// oneDNN picks its own layouts (format_tag::any, usually channel-blocked
+// nChw16c / nChw8c for this CPU's vector width) and we reorder in and out.
+// Primitive descriptors and primitives are cached per shape: building one
+// generates code, which costs far more than a small convolution.
+#include "backends/cpu/conv_onednn.h"
+
+#include <dnnl.hpp>
+#include <map>
+#include <mutex>
+#include <tuple>
+#include <unordered_map>
+
+#include "base/error.h"
+
+namespace dl::cpu {
+
+namespace {
+
+using dnnl::memory;
+using Dims = memory::dims;
+
+dnnl::engine& engine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+enum class Pass { Forward, BackwardData, BackwardWeights };
+
+// One convolution's geometry in oneDNN's terms. src [N, C, H, W],
+// weights [G, O/G, C/G, kh, kw] (the same bytes as our [O, C/G, kh, kw]),
+// dst [N, O, Ho, Wo]; oneDNN counts dilation from 0.
+struct Geometry {
+  Dims src, weights, dst, strides, dilates, pad_l, pad_r;
+  bool bias = false;
+  auto key(Pass pass) const {
+    return std::make_tuple(pass, src, weights, dst, strides, dilates, pad_l, pad_r, bias);
+  }
+};
+
+Geometry geometry(const Tensor& x, const Tensor& w, const Tensor& y, const Window2d& win, bool bias) {
+  const int64_t G = win.groups;
+  Geometry g;
+  g.bias = bias;
+  g.src = {x.size(0), x.size(1), x.size(2), x.size(3)};
+  g.weights = {G, w.size(0) / G, w.size(1), w.size(2), w.size(3)};
+  g.dst = {y.size(0), y.size(1), y.size(2), y.size(3)};
+  g.strides = {win.stride[0], win.stride[1]};
+  g.dilates = {win.dilation[0] - 1, win.dilation[1] - 1};
+  g.pad_l = {win.pad_begin[0], win.pad_begin[1]};
+  // PyTorch drops the input rows a stride cannot reach; oneDNN wants the
+  // right padding that makes its size formula give exactly Ho, Wo.
+  for (int d = 0; d < 2; ++d) {
+    const int64_t in = g.src[2 + d], k = g.weights[3 + d], reach = (k - 1) * win.dilation[d] + 1;
+    g.pad_r.push_back((g.dst[2 + d] - 1) * win.stride[d] + reach - in - win.pad_begin[d]);
+  }
+  return g;
+}
+
+memory::desc any_desc(const Dims& d) { return {d, memory::data_type::f32, memory::format_tag::any}; }
+// Our contiguous layouts: bias [O], activations NCHW, weights GOIHW.
+memory::desc plain_desc(const Dims& d) {
+  const memory::format_tag tag = d.size() == 1   ? memory::format_tag::x
+                                 : d.size() == 4 ? memory::format_tag::nchw
+                                                 : memory::format_tag::goihw;
+  return {d, memory::data_type::f32, tag};
+}
+
+// The forward primitive descriptor (also the hint both backward passes need).
+dnnl::convolution_forward::primitive_desc forward_pd(const Geometry& g) {
+  const memory::desc bias = g.bias ? plain_desc({g.dst[1]}) : memory::desc();
+  dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                    any_desc(g.src), any_desc(g.weights), bias, any_desc(g.dst), g.strides,
+                                    g.dilates, g.pad_l, g.pad_r);
+  return {d, engine()};
+}
+
+struct Cached {
+  dnnl::primitive primitive;
+  memory::desc src, weights, dst;  // the layouts the primitive reads and writes
+};
+
+// Built on first use for a geometry and pass; at most kCacheEntries kept.
+// Returned by value: the handles are shared, and another thread may clear the cache.
+Cached cached(const Geometry& g, Pass pass) {
+  constexpr size_t kCacheEntries = 256;
+  static std::mutex mutex;
+  static std::map<decltype(g.key(pass)), Cached> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto key = g.key(pass);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  if (cache.size() >= kCacheEntries) cache.clear();
+  const auto fwd = forward_pd(g);
+  Cached c;
+  if (pass == Pass::Forward) {
+    c = {dnnl::convolution_forward(fwd), fwd.src_desc(), fwd.weights_desc(), fwd.dst_desc()};
+  } else if (pass == Pass::BackwardData) {
+    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, any_desc(g.src),
+                                            any_desc(g.weights), any_desc(g.dst), g.strides, g.dilates, g.pad_l,
+                                            g.pad_r);
+    dnnl::convolution_backward_data::primitive_desc pd(d, engine(), fwd);
+    c = {dnnl::convolution_backward_data(pd), pd.diff_src_desc(), pd.weights_desc(), pd.diff_dst_desc()};
+  } else {
+    dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, any_desc(g.src),
+                                               any_desc(g.weights), any_desc(g.dst), g.strides, g.dilates, g.pad_l,
+                                               g.pad_r);
+    dnnl::convolution_backward_weights::primitive_desc pd(d, engine(), fwd);
+    c = {dnnl::convolution_backward_weights(pd), pd.src_desc(), pd.diff_weights_desc(), pd.diff_dst_desc()};
+  }
+  return cache.emplace(std::move(key), std::move(c)).first->second;
+}
+
+// Our plain buffer as the primitive's layout: itself when they agree, else a reordered copy.
+memory to_layout(memory plain, const memory::desc& layout, dnnl::stream& s) {
+  if (plain.get_desc() == layout) return plain;
+  memory m(layout, engine());
+  dnnl::reorder(plain, m).execute(s, plain, m);
+  return m;
+}
+
+// Where a primitive writes a result bound for `plain`; finish() copies it back.
+struct Output {
+  memory plain, written;
+  Output(const Dims& dims, float* data, const memory::desc& layout)
+      : plain(plain_desc(dims), engine(), data),
+        written(plain.get_desc() == layout ? plain : memory(layout, engine())) {}
+  void finish(dnnl::stream& s) {
+    if (written != plain) dnnl::reorder(written, plain).execute(s, written, plain);
+  }
+};
+
+memory wrap(const Dims& dims, const Tensor& t) {
+  return memory(plain_desc(dims), engine(), const_cast<float*>(t.data_ptr<float>()));
+}
+
+// Runs fn, turning oneDNN's exceptions into our error for op `what`.
+template <typename Fn>
+void guarded(const char* what, Fn&& fn) {
+  try {
+    fn();
+  } catch (const dnnl::error& e) {
+    DL_CHECK(e.status != dnnl_out_of_memory, Status::OutOfMemory, what, ": oneDNN is out of memory");
+    DL_CHECK(false, Status::Internal, what, ": oneDNN failed: ", e.what());
+  }
+}
+
+}  // namespace
+
+void onednn_conv2d(const KernelCall& c) {
+  guarded("conv2d", [&] {
+    const Tensor &x = *c.in[0], &w = *c.in[1];
+    Tensor& y = *c.out[0];
+    const Geometry g = geometry(x, w, y, c.attrs.window, c.in[2] != nullptr);
+    const Cached conv = cached(g, Pass::Forward);
+    dnnl::stream s(engine());
+    const memory src = to_layout(wrap(g.src, x), conv.src, s);
+    const memory weights = to_layout(wrap(g.weights, w), conv.weights, s);
+    Output dst(g.dst, y.data_ptr<float>(), conv.dst);
+    std::unordered_map<int, memory> args = {
+        {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst.written}};
+    if (g.bias) args[DNNL_ARG_BIAS] = wrap({g.dst[1]}, *c.in[2]);
+    conv.primitive.execute(s, args);
+    dst.finish(s);
+    s.wait();
+  });
+}
+
+void onednn_conv2d_input_grad(const KernelCall& c) {
+  guarded("conv2d backward", [&] {
+    const Tensor &gy = *c.in[0], &w = *c.in[1];
+    Tensor& dx = *c.out[0];
+    const Geometry g = geometry(dx, w, gy, c.attrs.window, false);
+    const Cached conv = cached(g, Pass::BackwardData);
+    dnnl::stream s(engine());
+    const memory diff_dst = to_layout(wrap(g.dst, gy), conv.dst, s);
+    const memory weights = to_layout(wrap(g.weights, w), conv.weights, s);
+    Output diff_src(g.src, dx.data_ptr<float>(), conv.src);
+    conv.primitive.execute(s, {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, weights},
+                               {DNNL_ARG_DIFF_SRC, diff_src.written}});
+    diff_src.finish(s);
+    s.wait();
+  });
+}
+
+void onednn_conv2d_weight_grad(const KernelCall& c) {
+  guarded("conv2d backward", [&] {
+    const Tensor &gy = *c.in[0], &x = *c.in[1];
+    Tensor& dw = *c.out[0];
+    const Geometry g = geometry(x, dw, gy, c.attrs.window, false);
+    const Cached conv = cached(g, Pass::BackwardWeights);
+    dnnl::stream s(engine());
+    const memory diff_dst = to_layout(wrap(g.dst, gy), conv.dst, s);
+    const memory src = to_layout(wrap(g.src, x), conv.src, s);
+    Output diff_weights(g.weights, dw.data_ptr<float>(), conv.weights);
+    conv.primitive.execute(s, {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_SRC, src},
+                               {DNNL_ARG_DIFF_WEIGHTS, diff_weights.written}});
+    diff_weights.finish(s);
+    s.wait();
+  });
+}
+
+}  // namespace dl::cpu
