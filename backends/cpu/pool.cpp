@@ -4,7 +4,11 @@
 // the backward of the two averages.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "backends/cpu/cpu_backend.h"
@@ -48,7 +52,7 @@ AvgWindow avg_window(const Window2d& win, const Planes& p, int64_t oh, int64_t o
 }
 
 // The maximum of the window of output (oh, ow) in plane `in` and its index
-// there; NaN is the maximum (the first one found), as in PyTorch.
+// there; NaN is the maximum (the last one found, as in PyTorch's CPU kernel).
 template <typename T>
 std::pair<T, int64_t> window_max(const T* in, const Window2d& win, const Planes& p, int64_t oh, int64_t ow) {
   T best = -std::numeric_limits<T>::infinity();
@@ -60,11 +64,61 @@ std::pair<T, int64_t> window_max(const T* in, const Window2d& win, const Planes&
       const int64_t iw = ow * win.stride[1] - win.pad_begin[1] + j * win.dilation[1];
       if (iw < 0 || iw >= p.W) continue;
       const T v = in[ih * p.W + iw];
-      if (std::isnan(v)) return {v, ih * p.W + iw};
-      if (at < 0 || v > best) best = v, at = ih * p.W + iw;
+      if (at < 0 || v > best || std::isnan(v)) best = v, at = ih * p.W + iw;
     }
   }
   return {best, at};
+}
+
+// take ? a : b computed with masks: compilers turn the conditional into a
+// branch, which data-dependent comparisons mispredict half the time.
+template <typename T>
+T select(bool take, T a, T b) {
+  using Bits = std::conditional_t<sizeof(T) == 8, uint64_t, uint32_t>;
+  static_assert(sizeof(T) == sizeof(Bits));
+  Bits x, y;
+  std::memcpy(&x, &a, sizeof x), std::memcpy(&y, &b, sizeof y);
+  const Bits mask = Bits(0) - Bits(take);
+  const Bits r = (x & mask) | (y & ~mask);
+  T out;
+  std::memcpy(&out, &r, sizeof out);
+  return out;
+}
+
+// window_max for outputs [lo, hi) of one output row whose windows lie inside
+// the plane, their rows starting at input row ih0: one window element at a
+// time across the whole row, without branches (comparisons of data predict
+// badly) and without bounds to test. Same visiting order as window_max, so
+// the same index wins ties; the last NaN wins as in PyTorch's kernel.
+template <typename T>
+void interior_row_max(const T* in, const Window2d& win, int64_t W, int64_t ih0, int64_t lo, int64_t hi, T* out,
+                      int64_t* arg) {
+  const int64_t sw = win.stride[1];
+  for (int64_t i = 0; i < win.kernel[0]; ++i) {
+    for (int64_t j = 0; j < win.kernel[1]; ++j) {
+      const int64_t first = (ih0 + i * win.dilation[0]) * W + j * win.dilation[1] - win.pad_begin[1];
+      if (i == 0 && j == 0) {
+        for (int64_t ow = lo; ow < hi; ++ow) out[ow] = in[first + ow * sw], arg[ow] = first + ow * sw;
+        continue;
+      }
+      for (int64_t ow = lo; ow < hi; ++ow) {
+        const int64_t k = first + ow * sw;
+        const T v = in[k];
+        const bool take = (v > out[ow]) | (v != v);  // v wins, or v is NaN
+        out[ow] = select(take, v, out[ow]);
+        arg[ow] = select(take, k, arg[ow]);
+      }
+    }
+  }
+}
+
+// The outputs [lo, hi) along one axis whose whole window lies inside [0, size).
+std::pair<int64_t, int64_t> interior_outputs(const Window2d& win, int d, int64_t size, int64_t out_size) {
+  const int64_t reach = (win.kernel[d] - 1) * win.dilation[d];
+  int64_t lo = 0, hi = out_size;
+  while (lo < hi && lo * win.stride[d] - win.pad_begin[d] < 0) ++lo;
+  while (hi > lo && (hi - 1) * win.stride[d] - win.pad_begin[d] + reach >= size) --hi;
+  return {lo, hi};
 }
 
 template <typename T>
@@ -74,14 +128,23 @@ void max_pool(const KernelCall& c) {
   const T* x = c.in[0]->data_ptr<T>();
   T* y = c.out[0]->data_ptr<T>();
   int64_t* idx = c.out[1]->data_ptr<int64_t>();
+  const auto [row_lo, row_hi] = interior_outputs(win, 0, p.H, p.Ho);
+  const auto [col_lo, col_hi] = interior_outputs(win, 1, p.W, p.Wo);
   parallel_for_rows(p.count, p.H * p.W, [&](int64_t begin, int64_t end) {
-    for (int64_t q = begin; q < end; ++q)
-      for (int64_t oh = 0; oh < p.Ho; ++oh)
+    for (int64_t q = begin; q < end; ++q) {
+      const T* in = x + q * p.H * p.W;
+      for (int64_t oh = 0; oh < p.Ho; ++oh) {
+        T* out = y + (q * p.Ho + oh) * p.Wo;
+        int64_t* arg = idx + (q * p.Ho + oh) * p.Wo;
+        const bool row_inside = oh >= row_lo && oh < row_hi;
+        if (row_inside)
+          interior_row_max(in, win, p.W, oh * win.stride[0] - win.pad_begin[0], col_lo, col_hi, out, arg);
         for (int64_t ow = 0; ow < p.Wo; ++ow) {
-          const auto [value, at] = window_max(x + q * p.H * p.W, win, p, oh, ow);
-          y[(q * p.Ho + oh) * p.Wo + ow] = value;
-          idx[(q * p.Ho + oh) * p.Wo + ow] = at;
+          if (row_inside && ow >= col_lo && ow < col_hi) continue;
+          std::tie(out[ow], arg[ow]) = window_max(in, win, p, oh, ow);
         }
+      }
+    }
   });
 }
 

@@ -1,7 +1,8 @@
 // Convolution and pooling beyond the PyTorch fixtures and gradient checks:
 // batches large enough to be unfolded in several chunks agree with
-// per-sample results, NaN wins max pooling, and bad geometry gets errors
-// that name the sizes.
+// per-sample results, float32 convolutions (oneDNN where built) agree with
+// the float64 ones (checked against finite differences and PyTorch), NaN
+// wins max pooling, and bad geometry gets errors that name the sizes.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -50,6 +51,47 @@ TEST(Conv2d, ChunkedBatchMatchesPerSample) {
                "weight gradient summed over chunks");
 }
 
+struct Geometry {
+  Dims x, w;
+  Pair2d stride, dilation;
+  Conv2dPadding padding;
+  int64_t groups;
+  bool bias;
+};
+
+// Forward, input, weight and bias gradients of float32 against float64 for
+// odd sizes, strides that leave input rows unread, padding, dilation,
+// groups (depthwise too), 1x1 and no bias.
+TEST(Conv2d, Float32MatchesFloat64) {
+  using Mode = Conv2dPadding::Mode;
+  const std::vector<Geometry> cases = {
+      {{2, 3, 9, 8}, {4, 3, 3, 3}, {1, 1}, {1, 1}, {Mode::Explicit, {0, 0}}, 1, true},
+      {{3, 4, 8, 10}, {6, 4, 3, 2}, {2, 3}, {1, 1}, {Mode::Explicit, {1, 0}}, 1, true},
+      {{2, 4, 11, 9}, {4, 2, 3, 3}, {1, 2}, {2, 1}, {Mode::Explicit, {2, 1}}, 2, false},
+      {{2, 6, 7, 7}, {6, 1, 3, 3}, {1, 1}, {1, 1}, {Mode::Same, {0, 0}}, 6, true},
+      {{2, 5, 6, 6}, {3, 5, 1, 1}, {1, 1}, {1, 1}, {Mode::Explicit, {0, 0}}, 1, true},
+      {{1, 3, 12, 12}, {8, 3, 5, 5}, {2, 2}, {1, 1}, {Mode::Explicit, {2, 2}}, 1, true},
+      {{4, 16, 10, 10}, {32, 16, 3, 3}, {1, 1}, {1, 1}, {Mode::Same, {0, 0}}, 1, true},
+  };
+  manual_seed(11);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Geometry& g = cases[i];
+    SCOPED_TRACE("case " + std::to_string(i));
+    Tensor x64 = randn(g.x, DType::Float64), w64 = randn(g.w, DType::Float64), b64 = randn({g.w[0]}, DType::Float64);
+    Tensor x32 = to_dtype(x64, DType::Float32), w32 = to_dtype(w64, DType::Float32), b32 = to_dtype(b64, DType::Float32);
+    for (Tensor* t : {&x64, &w64, &b64, &x32, &w32, &b32}) set_requires_grad(*t, true);
+    Tensor y64 = conv2d(x64, w64, g.bias ? b64 : Tensor(), g.stride, g.padding, g.dilation, g.groups);
+    Tensor y32 = conv2d(x32, w32, g.bias ? b32 : Tensor(), g.stride, g.padding, g.dilation, g.groups);
+    expect_close(y32, y64, 1e-5, 1e-5, "forward");
+    Tensor gy64 = randn(y64.sizes(), DType::Float64);
+    backward(y64, gy64);
+    backward(y32, to_dtype(gy64, DType::Float32));
+    expect_close(grad(x32), grad(x64), 1e-5, 1e-5, "input gradient");
+    expect_close(grad(w32), grad(w64), 1e-5, 2e-5, "weight gradient");
+    if (g.bias) expect_close(grad(b32), grad(b64), 1e-5, 2e-5, "bias gradient");
+  }
+}
+
 TEST(MaxPool2d, NanIsTheMaximum) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> v = {1, 5, nan, 2, 3, 4, 0, 9, 8};
@@ -63,6 +105,25 @@ TEST(MaxPool2d, NanIsTheMaximum) {
   EXPECT_EQ(at[1], 2);
   EXPECT_EQ(got[2], 9);
   EXPECT_EQ(got[3], 9);
+}
+
+// Two NaNs in one window: the last one's index, as PyTorch 1.13's
+// max_pool2d(x, 2, 1, return_indices=True) gives ([nan, nan, nan, 6],
+// [3, 1, 3, 8]); with padding the border windows take the same rule.
+TEST(MaxPool2d, LastNanWins) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> v = {1, nan, 7, nan, 2, 3, 4, 5, 6};
+  Tensor x = from_data(v.data(), DType::Float32, {1, 1, 3, 3});
+  Pool2dOptions o;
+  o.kernel = {2, 2}, o.stride = {1, 1};
+  auto [y, idx] = max_pool2d_with_indices(x, o);
+  std::vector<double> got = values(y), at = values(idx);
+  EXPECT_TRUE(std::isnan(got[0]) && std::isnan(got[1]) && std::isnan(got[2]));
+  EXPECT_EQ(got[3], 6);
+  EXPECT_EQ(at, (std::vector<double>{3, 1, 3, 8}));
+  o.padding = {1, 1}, o.stride = {2, 2};
+  std::tie(y, idx) = max_pool2d_with_indices(x, o);
+  EXPECT_EQ(values(idx), (std::vector<double>{0, 1, 3, 8}));
 }
 
 TEST(Conv2d, BadGeometryIsAnErrorNamingTheSizes) {
