@@ -4,8 +4,8 @@
  *   Dropout(0.5) -> Linear(128, 10) -> log_softmax
  *   CrossEntropyLoss on that output, SGD(lr 0.01, momentum 0.5), batch 64,
  *   shuffled, inputs ToTensor + Normalize(0.1307, 0.3081), 5 epochs.
- * Flags and output: fashion_training.h. */
-#include "fashion_training.h"
+ * Flags and output: image_training.h. */
+#include "image_training.h"
 
 /* The seed's class ConvNet(nn.Module): forward composes the registered children. */
 static dl_status convnet_forward(dl_module* self, const dl_tensor* x, dl_tensor** out, void* user_data) {
@@ -50,6 +50,7 @@ static dl_module* new_net(void) {
 }
 
 int main(int argc, char** argv) {
-  const options recipe = {5, 0, 1, 0, 64, 0.01, 0.5, 1, DL_FASHION_MNIST_DIR, NULL};
-  return train_fashion_mnist("convnet", "ConvNet", new_net, recipe, argc, argv);
+  const options recipe = {.epochs = 5, .workers = 1, .batch_size = 64, .lr = 0.01, .momentum = 0.5, .seed = 1,
+                          .data = DL_FASHION_MNIST_DIR};
+  return train_image_classifier("convnet", "Fashion-MNIST ConvNet", new_net, normalized_mnist, recipe, argc, argv);
 }

@@ -2,8 +2,8 @@
  *   Net: view(-1, 784) -> Linear(784, 128) -> ReLU -> Linear(128, 10)
  *   CrossEntropyLoss, SGD(lr 0.01, momentum 0.9), batch 64, shuffled,
  *   inputs ToTensor + Normalize(0.1307, 0.3081), 10 epochs.
- * Flags and output: fashion_training.h. */
-#include "fashion_training.h"
+ * Flags and output: image_training.h. */
+#include "image_training.h"
 
 /* The seeds' class Net(nn.Module): forward composes the registered children. */
 static dl_status net_forward(dl_module* self, const dl_tensor* x, dl_tensor** out, void* user_data) {
@@ -32,6 +32,7 @@ static dl_module* new_net(void) {
 }
 
 int main(int argc, char** argv) {
-  const options recipe = {10, 0, 1, 0, 64, 0.01, 0.9, 1, DL_FASHION_MNIST_DIR, NULL};
-  return train_fashion_mnist("mnist_mlp", "MLP", new_net, recipe, argc, argv);
+  const options recipe = {.epochs = 10, .workers = 1, .batch_size = 64, .lr = 0.01, .momentum = 0.9, .seed = 1,
+                          .data = DL_FASHION_MNIST_DIR};
+  return train_image_classifier("mnist_mlp", "Fashion-MNIST MLP", new_net, normalized_mnist, recipe, argc, argv);
 }

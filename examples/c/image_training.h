@@ -1,15 +1,18 @@
-/* The training program shared by the Fashion-MNIST examples (mnist_mlp.c,
- * convnet.c): data (ToTensor + Normalize(0.1307, 0.3081), shuffled batches),
- * SGD with momentum, cross-entropy on the model's output, and reporting.
- * After each epoch it prints the test accuracy (the model in eval mode). On
- * a terminal a live progress bar shows loss, samples/s and ETA; otherwise
- * one line per epoch. Flags:
+/* The training program shared by the image-classification examples
+ * (mnist_mlp.c, convnet.c, fashion_bn_cnn.c on Fashion-MNIST; lenet_cifar.c
+ * on CIFAR-10): a normalized data set in shuffled batches, SGD with
+ * momentum and weight decay (optionally cosine-annealed over the epochs),
+ * cross-entropy on the model's output, and reporting. After each epoch it
+ * prints the test accuracy (the model in eval mode). On a terminal a live
+ * progress bar shows loss, samples/s and ETA; otherwise one line per epoch.
+ * Flags:
  *   [--epochs N] [--batch-size N] [--lr F] [--momentum F] [--seed N]
  *   [--data DIR] [--threads N] [--workers N] [--csv PATH] [--json]
- * --data defaults to Debian's dataset-fashion-mnist; --csv writes per-epoch
- * metrics; --json prints machine-readable lines for bench/run. */
-#ifndef FASHION_TRAINING_H
-#define FASHION_TRAINING_H
+ * --data defaults to the recipe's directory (Debian's dataset-fashion-mnist
+ * for Fashion-MNIST); --csv writes per-epoch metrics; --json prints
+ * machine-readable lines for bench/run. */
+#ifndef IMAGE_TRAINING_H
+#define IMAGE_TRAINING_H
 
 #include <dl/dl.h>
 #include <stdio.h>
@@ -37,10 +40,14 @@ static double now(void) {
 typedef struct {
   int epochs, threads, workers, json;
   int64_t batch_size;
-  double lr, momentum;
+  double lr, momentum, weight_decay;
+  int cosine; /* CosineAnnealingLR(T_max = epochs), stepped after each epoch */
   uint64_t seed;
   const char *data, *csv;
 } options;
+
+/* A normalized train (1) or test (0) split from dir; exits on failure. */
+typedef dl_dataset* (*load_split_fn)(const char* dir, int train);
 
 static void usage(void) {
   fprintf(stderr,
@@ -69,14 +76,29 @@ static options parse_args(int argc, char** argv, options o) {
     ++i;
   }
   if (o.epochs < 1 || o.batch_size < 1 || o.workers < 0 || o.threads < 0) usage();
+  if (!o.data) {
+    fprintf(stderr, "%s: --data DIR is required (the directory of the data set's files)\n", program_name);
+    exit(2);
+  }
   return o;
 }
 
+/* Fashion-MNIST (IDX files), ToTensor + Normalize(0.1307, 0.3081). */
 static dl_dataset* normalized_mnist(const char* dir, int train) {
   const float mean = 0.1307f, std = 0.3081f;
   dl_dataset *raw, *ds;
   check(dl_dataset_mnist(dir, train, &raw));
   check(dl_dataset_normalize(raw, &mean, &std, 1, &ds));
+  dl_dataset_free(raw);
+  return ds;
+}
+
+/* CIFAR-10 (binary files), ToTensor + Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)). */
+static dl_dataset* normalized_cifar10(const char* dir, int train) {
+  const float mean[3] = {0.5f, 0.5f, 0.5f}, std[3] = {0.5f, 0.5f, 0.5f};
+  dl_dataset *raw, *ds;
+  check(dl_dataset_cifar10(dir, train, &raw));
+  check(dl_dataset_normalize(raw, mean, std, 3, &ds));
   dl_dataset_free(raw);
   return ds;
 }
@@ -123,28 +145,32 @@ static double test_accuracy(dl_module* net, dl_dataset* test) {
   return (double)correct / (double)total;
 }
 
-/* Trains the model new_net() makes with the recipe in defaults (changed by
- * the command line), reporting as described at the top of this file. */
-static int train_fashion_mnist(const char* program, const char* title, dl_module* (*new_net)(void), options defaults,
-                               int argc, char** argv) {
+/* Trains the model new_net() makes on the data set load_split reads, with
+ * the recipe in defaults (changed by the command line), reporting as
+ * described at the top of this file. */
+static int train_image_classifier(const char* program, const char* title, dl_module* (*new_net)(void),
+                                  load_split_fn load_split, options defaults, int argc, char** argv) {
   program_name = program;
   options o = parse_args(argc, argv, defaults);
   if (o.threads) check(dl_set_num_threads(o.threads));
   check(dl_manual_seed(o.seed));
   int tty = isatty(STDOUT_FILENO) && !o.json;
 
-  dl_dataset *train = normalized_mnist(o.data, 1), *test = normalized_mnist(o.data, 0);
+  dl_dataset *train = load_split(o.data, 1), *test = load_split(o.data, 0);
   dl_module* net = new_net();
   dl_sgd_options so = dl_sgd_defaults();
-  so.lr = o.lr, so.momentum = o.momentum;
+  so.lr = o.lr, so.momentum = o.momentum, so.weight_decay = o.weight_decay;
   dl_optimizer* opt;
   check(dl_sgd_new(net, &so, &opt));
+  dl_scheduler* scheduler = NULL;
+  if (o.cosine) check(dl_cosine_annealing_lr_new(opt, o.epochs, 0.0, &scheduler));
   dl_loader_options lo = dl_loader_defaults();
   lo.batch_size = o.batch_size, lo.shuffle = 1, lo.seed = o.seed, lo.num_workers = o.workers;
   dl_loader* loader;
   check(dl_loader_new(train, &lo, &loader));
-  int64_t train_size, batches;
+  int64_t train_size, test_size, batches;
   check(dl_dataset_size(train, &train_size));
+  check(dl_dataset_size(test, &test_size));
   check(dl_loader_num_batches(loader, &batches));
 
   FILE* csv = NULL;
@@ -157,7 +183,7 @@ static int train_fashion_mnist(const char* program, const char* title, dl_module
     fprintf(csv, "epoch,train_loss,test_accuracy,seconds,samples_per_second\n");
   }
   if (!o.json)
-    printf("Fashion-MNIST %s: %lld training images, %lld batches of %lld per epoch, %s\n", title, (long long)train_size,
+    printf("%s: %lld training images, %lld batches of %lld per epoch, %s\n", title, (long long)train_size,
            (long long)batches, (long long)o.batch_size, dl_blas_info());
 
   double accuracy = 0;
@@ -186,6 +212,7 @@ static int train_fashion_mnist(const char* program, const char* title, dl_module
       }
     }
     double seconds = now() - start, rate = (double)seen / seconds, loss = loss_sum / (double)steps;
+    if (scheduler) check(dl_scheduler_step(scheduler));
     accuracy = test_accuracy(net, test);
     if (o.json) {
       printf("{\"case\": \"epoch %d time\", \"metric\": \"s\", \"higher_is_better\": false, \"value\": %.4f}\n", epoch,
@@ -205,13 +232,14 @@ static int train_fashion_mnist(const char* program, const char* title, dl_module
     printf("{\"case\": \"peak RSS\", \"metric\": \"MiB\", \"higher_is_better\": false, \"value\": %.1f}\n",
            (double)usage.ru_maxrss / 1024.0);
   else
-    printf("Accuracy of the network on the 10000 test images: %.2f %%\n", 100 * accuracy);
+    printf("Accuracy of the network on the %lld test images: %.2f %%\n", (long long)test_size, 100 * accuracy);
   if (csv) fclose(csv);
   dl_loader_free(loader);
+  dl_scheduler_free(scheduler);
   dl_optimizer_free(opt);
   dl_module_free(net);
   dl_dataset_free(train), dl_dataset_free(test);
   return 0;
 }
 
-#endif /* FASHION_TRAINING_H */
+#endif /* IMAGE_TRAINING_H */
