@@ -17,6 +17,16 @@
 // Products of at most kSmallMacs multiply-adds (Linear(4,4) on one row, the
 // 100x1x1 of a linear regression) skip OpenBLAS: its call costs more than
 // the work, and a program that only does such products never loads it.
+//
+// NOTE [one thread pool]: our kernels and oneDNN's run on OpenMP's threads,
+// which spin a while after each parallel region; OpenBLAS has threads of
+// its own, and on a machine with as many threads as cores the two pools take
+// cores from each other (libgomp's spinning showed as 15 % of a convnet
+// step). So where oneDNN is built and libdl runs more than one thread,
+// float32 products go to oneDNN's GEMM, which runs on the OpenMP pool
+// (convnet, lenet and MLP steps got faster). With one thread OpenBLAS's
+// kernels are the faster ones (about 10 % at 1024^3 here) and nothing
+// competes, so they keep it; float64 stays on OpenBLAS.
 #include "backends/cpu/blas.h"
 
 #include <dlfcn.h>
@@ -27,7 +37,11 @@
 #include <string>
 #include <thread>
 
+#include "backends/cpu/cpu_backend.h"
 #include "backends/cpu/cpu_features.h"
+#ifdef DL_HAVE_ONEDNN
+#include <dnnl.h>
+#endif
 #include "backends/cpu/gemm_kernel.h"
 
 namespace dl::cpu {
@@ -81,6 +95,9 @@ OpenBlas load_openblas() {
   blas.description = std::string("OpenBLAS core ") + (corename ? corename() : "unknown") +
                      (chosen ? " (chosen from cpuid)" : user_choice ? " (OPENBLAS_CORETYPE set by the user)"
                                                                       : " (detected by OpenBLAS)");
+#ifdef DL_HAVE_ONEDNN
+  blas.description += "; float32 on oneDNN when threaded";
+#endif
   return blas;
 }
 
@@ -132,6 +149,12 @@ bool fits_int(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f) 
 void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
           const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   if (small(M, N, K)) return builtin_gemm<float>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+#ifdef DL_HAVE_ONEDNN
+  // NOTE [one thread pool]; sizes are valid here, so oneDNN does not refuse them.
+  if (num_threads() > 1 && dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta,
+                                      C, ldc) == dnnl_success)
+    return;
+#endif
   const OpenBlas& blas = openblas();
   if (blas.sgemm && fits_int(M, N, K, lda, ldb, ldc)) {
     use_threads_for(blas, M, N, K);
