@@ -201,7 +201,8 @@ void conv2d_input_grad(const KernelCall& c) {
   }
 }
 
-// dw_g = sum over chunks of g_g [Og, count * plane] * cols^T [count * plane, K].
+// dw_g = sum over chunks of g_g [Og, count * plane] * cols^T [count * plane, K];
+// db (when asked for) sums g per output channel.
 template <typename T>
 void conv2d_weight_grad(const KernelCall& c) {
   const Tensor &gout = *c.in[0], &x = *c.in[1];
@@ -223,6 +224,18 @@ void conv2d_weight_grad(const KernelCall& c) {
     }
   }
   if (s.N == 0) std::fill(dwp, dwp + dw.numel(), T(0));
+  if (c.out[1]) {  // db[o] = sum of g over samples and positions
+    const T* g = gout.data_ptr<T>();
+    T* db = c.out[1]->data_ptr<T>();
+    parallel_for_rows(s.O, s.N * s.plane(), [&](int64_t begin, int64_t end) {
+      for (int64_t o = begin; o < end; ++o) {
+        double total = 0;
+        for (int64_t n = 0; n < s.N; ++n)
+          for (int64_t k = 0; k < s.plane(); ++k) total += g[(n * s.O + o) * s.plane() + k];
+        db[o] = static_cast<T>(total);
+      }
+    });
+  }
 }
 
 // float32 goes to oneDNN where it was built.

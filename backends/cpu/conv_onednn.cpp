@@ -10,6 +10,7 @@
 #include <dnnl.hpp>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 
@@ -68,11 +69,13 @@ memory::desc plain_desc(const Dims& d) {
   return {d, memory::data_type::f32, tag};
 }
 
+// The bias [O] (forward) or its gradient (backward weights); empty without one.
+memory::desc bias_desc(const Geometry& g) { return g.bias ? plain_desc({g.dst[1]}) : memory::desc(); }
+
 // The forward primitive descriptor (also the hint both backward passes need).
 dnnl::convolution_forward::primitive_desc forward_pd(const Geometry& g) {
-  const memory::desc bias = g.bias ? plain_desc({g.dst[1]}) : memory::desc();
   dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
-                                    any_desc(g.src), any_desc(g.weights), bias, any_desc(g.dst), g.strides,
+                                    any_desc(g.src), any_desc(g.weights), bias_desc(g), any_desc(g.dst), g.strides,
                                     g.dilates, g.pad_l, g.pad_r);
   return {d, engine()};
 }
@@ -105,30 +108,46 @@ Cached cached(const Geometry& g, Pass pass) {
     c = {dnnl::convolution_backward_data(pd), pd.diff_src_desc(), pd.weights_desc(), pd.diff_dst_desc()};
   } else {
     dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, any_desc(g.src),
-                                               any_desc(g.weights), any_desc(g.dst), g.strides, g.dilates, g.pad_l,
-                                               g.pad_r);
+                                               any_desc(g.weights), bias_desc(g), any_desc(g.dst), g.strides,
+                                               g.dilates, g.pad_l, g.pad_r);
     dnnl::convolution_backward_weights::primitive_desc pd(d, engine(), fwd);
     c = {dnnl::convolution_backward_weights(pd), pd.src_desc(), pd.diff_weights_desc(), pd.diff_dst_desc()};
   }
   return cache.emplace(std::move(key), std::move(c)).first->second;
 }
 
-// Our plain buffer as the primitive's layout: itself when they agree, else a reordered copy.
-memory to_layout(memory plain, const memory::desc& layout, dnnl::stream& s) {
+// A buffer for `layout` from the CPU caching allocator (NOTE [CPU caching
+// allocator]): oneDNN's own allocations of these (megabytes per call) went
+// to fresh pages every step, and page faults cost more than the reorders.
+// The Tensor owns the bytes; keep it alive as long as the memory.
+struct Scratch {
+  Tensor bytes;
+  memory mem;
+  explicit Scratch(const memory::desc& layout)
+      : bytes(Tensor::empty({static_cast<int64_t>(layout.get_size())}, DType::UInt8)),
+        mem(layout, engine(), bytes.data()) {}
+};
+
+// Our plain buffer as the primitive's layout: itself when they agree, else a
+// reordered copy held in `copy`.
+memory to_layout(memory plain, const memory::desc& layout, dnnl::stream& s, std::optional<Scratch>& copy) {
   if (plain.get_desc() == layout) return plain;
-  memory m(layout, engine());
-  dnnl::reorder(plain, m).execute(s, plain, m);
-  return m;
+  copy.emplace(layout);
+  dnnl::reorder(plain, copy->mem).execute(s, plain, copy->mem);
+  return copy->mem;
 }
 
 // Where a primitive writes a result bound for `plain`; finish() copies it back.
 struct Output {
-  memory plain, written;
-  Output(const Dims& dims, float* data, const memory::desc& layout)
-      : plain(plain_desc(dims), engine(), data),
-        written(plain.get_desc() == layout ? plain : memory(layout, engine())) {}
+  memory plain;
+  std::optional<Scratch> scratch;
+  memory written;
+  Output(const Dims& dims, float* data, const memory::desc& layout) : plain(plain_desc(dims), engine(), data) {
+    if (plain.get_desc() != layout) scratch.emplace(layout);
+    written = scratch ? scratch->mem : plain;
+  }
   void finish(dnnl::stream& s) {
-    if (written != plain) dnnl::reorder(written, plain).execute(s, written, plain);
+    if (scratch) dnnl::reorder(written, plain).execute(s, written, plain);
   }
 };
 
@@ -147,6 +166,31 @@ void guarded(const char* what, Fn&& fn) {
   }
 }
 
+// Backward data (other = weights, result = dx) or backward weights
+// (other = x, result = dw, and db in c.out[1] when asked for); c.in[0] is the
+// output's gradient either way.
+void backward(Pass pass, const KernelCall& c) {
+  const bool data = pass == Pass::BackwardData;
+  const Tensor &gy = *c.in[0], &other = *c.in[1];
+  Tensor& result = *c.out[0];
+  const Geometry g =
+      geometry(data ? result : other, data ? other : result, gy, c.attrs.window, !data && c.out[1] != nullptr);
+  const Cached conv = cached(g, pass);
+  dnnl::stream s(engine());
+  std::optional<Scratch> diff_dst_copy, read_copy;
+  const memory diff_dst = to_layout(wrap(g.dst, gy), conv.dst, s, diff_dst_copy);
+  const memory read = data ? to_layout(wrap(g.weights, other), conv.weights, s, read_copy)
+                           : to_layout(wrap(g.src, other), conv.src, s, read_copy);
+  Output written(data ? g.src : g.weights, result.data_ptr<float>(), data ? conv.src : conv.weights);
+  std::unordered_map<int, memory> args = {{DNNL_ARG_DIFF_DST, diff_dst},
+                                          {data ? DNNL_ARG_WEIGHTS : DNNL_ARG_SRC, read},
+                                          {data ? DNNL_ARG_DIFF_SRC : DNNL_ARG_DIFF_WEIGHTS, written.written}};
+  if (g.bias) args[DNNL_ARG_DIFF_BIAS] = wrap({g.dst[1]}, *c.out[1]);
+  conv.primitive.execute(s, args);
+  written.finish(s);
+  s.wait();
+}
+
 }  // namespace
 
 void onednn_conv2d(const KernelCall& c) {
@@ -156,8 +200,9 @@ void onednn_conv2d(const KernelCall& c) {
     const Geometry g = geometry(x, w, y, c.attrs.window, c.in[2] != nullptr);
     const Cached conv = cached(g, Pass::Forward);
     dnnl::stream s(engine());
-    const memory src = to_layout(wrap(g.src, x), conv.src, s);
-    const memory weights = to_layout(wrap(g.weights, w), conv.weights, s);
+    std::optional<Scratch> src_copy, weights_copy;
+    const memory src = to_layout(wrap(g.src, x), conv.src, s, src_copy);
+    const memory weights = to_layout(wrap(g.weights, w), conv.weights, s, weights_copy);
     Output dst(g.dst, y.data_ptr<float>(), conv.dst);
     std::unordered_map<int, memory> args = {
         {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst.written}};
@@ -169,37 +214,11 @@ void onednn_conv2d(const KernelCall& c) {
 }
 
 void onednn_conv2d_input_grad(const KernelCall& c) {
-  guarded("conv2d backward", [&] {
-    const Tensor &gy = *c.in[0], &w = *c.in[1];
-    Tensor& dx = *c.out[0];
-    const Geometry g = geometry(dx, w, gy, c.attrs.window, false);
-    const Cached conv = cached(g, Pass::BackwardData);
-    dnnl::stream s(engine());
-    const memory diff_dst = to_layout(wrap(g.dst, gy), conv.dst, s);
-    const memory weights = to_layout(wrap(g.weights, w), conv.weights, s);
-    Output diff_src(g.src, dx.data_ptr<float>(), conv.src);
-    conv.primitive.execute(s, {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, weights},
-                               {DNNL_ARG_DIFF_SRC, diff_src.written}});
-    diff_src.finish(s);
-    s.wait();
-  });
+  guarded("conv2d backward", [&] { backward(Pass::BackwardData, c); });
 }
 
 void onednn_conv2d_weight_grad(const KernelCall& c) {
-  guarded("conv2d backward", [&] {
-    const Tensor &gy = *c.in[0], &x = *c.in[1];
-    Tensor& dw = *c.out[0];
-    const Geometry g = geometry(x, dw, gy, c.attrs.window, false);
-    const Cached conv = cached(g, Pass::BackwardWeights);
-    dnnl::stream s(engine());
-    const memory diff_dst = to_layout(wrap(g.dst, gy), conv.dst, s);
-    const memory src = to_layout(wrap(g.src, x), conv.src, s);
-    Output diff_weights(g.weights, dw.data_ptr<float>(), conv.weights);
-    conv.primitive.execute(s, {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_SRC, src},
-                               {DNNL_ARG_DIFF_WEIGHTS, diff_weights.written}});
-    diff_weights.finish(s);
-    s.wait();
-  });
+  guarded("conv2d backward", [&] { backward(Pass::BackwardWeights, c); });
 }
 
 }  // namespace dl::cpu

@@ -204,16 +204,21 @@ void backward_conv2d(const GradContext& ctx, std::vector<Tensor>& gi) {
     if (dx.numel() > 0) dispatch(call);
     gi[0] = dx;
   }
+  // The weight's kernel also sums the bias's gradient (one pass over g).
+  const bool bias_with_weight = ctx.needs(1) && ctx.needs(2);
   if (ctx.needs(1)) {
     const Tensor& x = ctx.input(0);
     Tensor dw = zeros(w.sizes(), g.dtype(), g.device());
+    Tensor db = bias_with_weight ? zeros({w.size(0)}, g.dtype(), g.device()) : Tensor();
     call.op = OpId::conv2d_weight_grad;
     call.in[1] = &x;
     call.out[0] = &dw;
+    call.out[1] = bias_with_weight ? &db : nullptr;
     if (g.numel() > 0 && x.numel() > 0) dispatch(call);
     gi[1] = dw;
+    if (bias_with_weight) gi[2] = db;
   }
-  if (ctx.needs(2)) gi[2] = sum(g, {0, 2, 3});
+  if (ctx.needs(2) && !bias_with_weight) gi[2] = sum(g, {0, 2, 3});
 }
 
 // Each output's gradient goes to the element its maximum came from.

@@ -77,7 +77,7 @@ namespace dl {
   X(conv2d, Kernel, SaveInputs)                                                                \
   /* conv2d's backward: in[0] g [N, O, Ho, Wo], in[1] w -> out[0] dx [N, C, H, W] */          \
   X(conv2d_input_grad, Kernel, NoGrad)                                                         \
-  /* in[0] g [N, O, Ho, Wo], in[1] x -> out[0] dw, shaped like w */                            \
+  /* in[0] g [N, O, Ho, Wo], in[1] x -> out[0] dw, shaped like w; optional out[1] db [O] */   \
   X(conv2d_weight_grad, Kernel, NoGrad)                                                        \
   /* in[0] x -> out[0] values, out[1] int64 index of each max in its H*W plane */              \
   X(max_pool2d, Kernel, SaveOutputs)                                                           \
