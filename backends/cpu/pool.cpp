@@ -10,6 +10,7 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "backends/cpu/cpu_backend.h"
 #include "backends/cpu/loops.h"
@@ -127,15 +128,16 @@ void max_pool(const KernelCall& c) {
   const Planes p = planes_of(*c.in[0], *c.out[0]);
   const T* x = c.in[0]->data_ptr<T>();
   T* y = c.out[0]->data_ptr<T>();
-  int64_t* idx = c.out[1]->data_ptr<int64_t>();
+  int64_t* idx = c.out[1] ? c.out[1]->data_ptr<int64_t>() : nullptr;  // none: a row's scratch instead
   const auto [row_lo, row_hi] = interior_outputs(win, 0, p.H, p.Ho);
   const auto [col_lo, col_hi] = interior_outputs(win, 1, p.W, p.Wo);
   parallel_for_rows(p.count, p.H * p.W, [&](int64_t begin, int64_t end) {
+    std::vector<int64_t> row_scratch(idx ? 0 : static_cast<size_t>(p.Wo));
     for (int64_t q = begin; q < end; ++q) {
       const T* in = x + q * p.H * p.W;
       for (int64_t oh = 0; oh < p.Ho; ++oh) {
         T* out = y + (q * p.Ho + oh) * p.Wo;
-        int64_t* arg = idx + (q * p.Ho + oh) * p.Wo;
+        int64_t* arg = idx ? idx + (q * p.Ho + oh) * p.Wo : row_scratch.data();
         const bool row_inside = oh >= row_lo && oh < row_hi;
         if (row_inside)
           interior_row_max(in, win, p.W, oh * win.stride[0] - win.pad_begin[0], col_lo, col_hi, out, arg);

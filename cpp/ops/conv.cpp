@@ -86,14 +86,15 @@ Window2d pool_window(const Tensor& x, const Pool2dOptions& o, const char* what, 
   return win;
 }
 
-// Runs a one-input pooling kernel; outputs [N, C, out_h, out_w] (plus int64 indices for max pooling).
-std::vector<Tensor> run_pool(OpId op, const Tensor& x, const Window2d& win) {
+// Runs a one-input pooling kernel; outputs [N, C, out_h, out_w], plus int64
+// indices for max pooling when asked for or recorded (its backward needs them).
+std::vector<Tensor> run_pool(OpId op, const Tensor& x, const Window2d& win, bool want_indices = false) {
   Tensor values = Tensor::empty({x.size(0), x.size(1), win.out_size[0], win.out_size[1]}, x.dtype(), x.device());
   Tensor indices;
   KernelCall call(op);
   call.in[0] = &x;
   call.out[0] = &values;
-  if (op == OpId::max_pool2d) {
+  if (op == OpId::max_pool2d && (want_indices || should_record({&x}))) {
     indices = Tensor::empty(values.sizes(), DType::Int64, x.device());
     call.out[1] = &indices;
   }
@@ -166,11 +167,16 @@ Tensor conv2d(const Tensor& x_in, const Tensor& weight, const Tensor& bias, Pair
 std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x_in, const Pool2dOptions& o) {
   bool batched;
   Tensor x = as_batch(x_in, "max_pool2d", batched);
-  std::vector<Tensor> outs = run_pool(OpId::max_pool2d, x, pool_window(x, o, "max_pool2d", true));
+  std::vector<Tensor> outs = run_pool(OpId::max_pool2d, x, pool_window(x, o, "max_pool2d", true), true);
   return {unbatch(outs[0], batched), unbatch(outs[1], batched)};
 }
 
-Tensor max_pool2d(const Tensor& x, const Pool2dOptions& o) { return max_pool2d_with_indices(x, o).first; }
+// Without recording, no indices are made (inference skips writing them).
+Tensor max_pool2d(const Tensor& x_in, const Pool2dOptions& o) {
+  bool batched;
+  Tensor x = as_batch(x_in, "max_pool2d", batched);
+  return unbatch(run_pool(OpId::max_pool2d, x, pool_window(x, o, "max_pool2d", true))[0], batched);
+}
 
 Tensor avg_pool2d(const Tensor& x_in, const Pool2dOptions& o) {
   bool batched;

@@ -79,7 +79,7 @@ namespace dl {
   X(conv2d_input_grad, Kernel, NoGrad)                                                         \
   /* in[0] g [N, O, Ho, Wo], in[1] x -> out[0] dw, shaped like w; optional out[1] db [O] */   \
   X(conv2d_weight_grad, Kernel, NoGrad)                                                        \
-  /* in[0] x -> out[0] values, out[1] int64 index of each max in its H*W plane */              \
+  /* in[0] x -> out[0] values, optional out[1] int64 index of each max in its H*W plane */     \
   X(max_pool2d, Kernel, SaveOutputs)                                                           \
   X(avg_pool2d, Kernel, SaveNone)          /* in[0] x -> out[0] */                             \
   X(adaptive_avg_pool2d, Kernel, SaveNone) /* in[0] x -> out[0] [N, C, out_h, out_w] */        \

@@ -126,6 +126,17 @@ TEST(MaxPool2d, LastNanWins) {
   EXPECT_EQ(values(idx), (std::vector<double>{0, 1, 3, 8}));
 }
 
+// Outside recording, max_pool2d makes no indices; its values are the same.
+TEST(MaxPool2d, WithoutIndicesMatches) {
+  manual_seed(5);
+  Tensor x = randn({2, 3, 9, 10}, DType::Float32);
+  Pool2dOptions o;
+  o.kernel = {3, 2}, o.stride = {2, 2}, o.padding = {1, 1}, o.dilation = {1, 2};
+  Tensor with = max_pool2d_with_indices(x, o).first;
+  NoGradGuard no_grad;
+  expect_close(max_pool2d(x, o), with, 0, 0, "values");
+}
+
 TEST(Conv2d, BadGeometryIsAnErrorNamingTheSizes) {
   std::string message;
   try {
