@@ -95,6 +95,23 @@ template <typename T>
 void interior_row_max(const T* in, const Window2d& win, int64_t W, int64_t ih0, int64_t lo, int64_t hi, T* out,
                       int64_t* arg) {
   const int64_t sw = win.stride[1];
+  if (win.kernel[0] == 2 && win.kernel[1] == 2 && win.dilation[0] == 1 && win.dilation[1] == 1) {
+    // The common MaxPool2d(2): the four elements of a window in one pass.
+    const int64_t top = ih0 * W - win.pad_begin[1], bottom = top + W;
+    for (int64_t ow = lo; ow < hi; ++ow) {
+      const int64_t k[4] = {top + ow * sw, top + ow * sw + 1, bottom + ow * sw, bottom + ow * sw + 1};
+      T best = in[k[0]];
+      int64_t at = k[0];
+      for (int e = 1; e < 4; ++e) {
+        const T v = in[k[e]];
+        const bool take = (v > best) | (v != v);
+        best = select(take, v, best);
+        at = select(take, k[e], at);
+      }
+      out[ow] = best, arg[ow] = at;
+    }
+    return;
+  }
   for (int64_t i = 0; i < win.kernel[0]; ++i) {
     for (int64_t j = 0; j < win.kernel[1]; ++j) {
       const int64_t first = (ih0 + i * win.dilation[0]) * W + j * win.dilation[1] - win.pad_begin[1];
