@@ -22,11 +22,11 @@
 // which spin a while after each parallel region; OpenBLAS has threads of
 // its own, and on a machine with as many threads as cores the two pools take
 // cores from each other (libgomp's spinning showed as 15 % of a convnet
-// step). So where oneDNN is built and libdl runs more than one thread,
-// float32 products go to oneDNN's GEMM, which runs on the OpenMP pool
-// (convnet, lenet and MLP steps got faster). With one thread OpenBLAS's
+// step). So where oneDNN is built, float32 products that would run on more
+// than one thread (NOTE [GEMM threads]) go to oneDNN's GEMM, which runs on
+// the OpenMP pool (the convnet step got faster). On one thread OpenBLAS's
 // kernels are the faster ones (about 10 % at 1024^3 here) and nothing
-// competes, so they keep it; float64 stays on OpenBLAS.
+// competes, so those products stay there; float64 stays on OpenBLAS.
 #include "backends/cpu/blas.h"
 
 #include <dlfcn.h>
@@ -96,7 +96,7 @@ OpenBlas load_openblas() {
                      (chosen ? " (chosen from cpuid)" : user_choice ? " (OPENBLAS_CORETYPE set by the user)"
                                                                       : " (detected by OpenBLAS)");
 #ifdef DL_HAVE_ONEDNN
-  blas.description += "; float32 on oneDNN when threaded";
+  blas.description += "; threaded float32 on oneDNN";
 #endif
   return blas;
 }
@@ -119,13 +119,18 @@ std::atomic<int> g_requested_threads{0};  // 0: not set by the user
 std::atomic<int> g_active_threads{-1};    // what OpenBLAS was last told
 std::mutex g_threads_mutex;
 
-void use_threads_for(const OpenBlas& blas, int64_t M, int64_t N, int64_t K) {
-  if (!blas.set_num_threads) return;
+// How many threads a product of this size runs on.
+int threads_for(int64_t M, int64_t N, int64_t K) {
   int requested = g_requested_threads.load(std::memory_order_relaxed);
   double macs = static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
   double threshold = requested ? kRequestedThreadedMacs : kDefaultThreadedMacs;
   int want = macs < threshold ? 1 : requested ? requested : static_cast<int>(std::thread::hardware_concurrency());
-  if (want < 1) want = 1;
+  return want < 1 ? 1 : want;
+}
+
+void use_threads_for(const OpenBlas& blas, int64_t M, int64_t N, int64_t K) {
+  if (!blas.set_num_threads) return;
+  const int want = threads_for(M, N, K);
   if (want == g_active_threads.load(std::memory_order_relaxed)) return;
   std::lock_guard<std::mutex> lock(g_threads_mutex);
   blas.set_num_threads(want);
@@ -151,8 +156,8 @@ void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alp
   if (small(M, N, K)) return builtin_gemm<float>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 #ifdef DL_HAVE_ONEDNN
   // NOTE [one thread pool]; sizes are valid here, so oneDNN does not refuse them.
-  if (num_threads() > 1 && dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta,
-                                      C, ldc) == dnnl_success)
+  if (threads_for(M, N, K) > 1 && num_threads() > 1 &&
+      dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) == dnnl_success)
     return;
 #endif
   const OpenBlas& blas = openblas();

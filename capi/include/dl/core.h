@@ -85,7 +85,7 @@ DL_API dl_status dl_set_num_threads(int n);
 DL_API dl_status dl_get_num_threads(int* out);
 
 /* A description of what computes matrix products on the CPU, e.g. "OpenBLAS
- * core SkylakeX (chosen from cpuid); float32 on oneDNN when threaded".
+ * core SkylakeX (chosen from cpuid); threaded float32 on oneDNN".
  * Static storage, valid for the process. */
 DL_API const char* dl_blas_info(void);
 
