@@ -32,20 +32,15 @@ static dl_status convnet_forward(dl_module* self, const dl_tensor* x, dl_tensor*
   return st;
 }
 
-static void add_child(dl_module* net, const char* name, dl_module* child) {
-  check(dl_module_register(net, name, child));
-  dl_module_free(child);
-}
-
 static dl_module* new_net(void) {
   dl_module *net, *m;
   check(dl_module_new("ConvNet", convnet_forward, NULL, NULL, &net));
-  check(dl_conv2d_new(1, 32, 3, 3, NULL, &m)), add_child(net, "conv1", m);
-  check(dl_conv2d_new(32, 64, 3, 3, NULL, &m)), add_child(net, "conv2", m);
-  check(dl_dropout2d_new(0.25, &m)), add_child(net, "dropout1", m);
-  check(dl_linear_new(9216, 128, 1, &m)), add_child(net, "fc1", m);
-  check(dl_dropout_new(0.5, &m)), add_child(net, "dropout2", m);
-  check(dl_linear_new(128, 10, 1, &m)), add_child(net, "fc2", m);
+  check(dl_conv2d_new(1, 32, 3, 3, NULL, &m)), register_child(net, "conv1", m);
+  check(dl_conv2d_new(32, 64, 3, 3, NULL, &m)), register_child(net, "conv2", m);
+  check(dl_dropout2d_new(0.25, &m)), register_child(net, "dropout1", m);
+  check(dl_linear_new(9216, 128, 1, &m)), register_child(net, "fc1", m);
+  check(dl_dropout_new(0.5, &m)), register_child(net, "dropout2", m);
+  check(dl_linear_new(128, 10, 1, &m)), register_child(net, "fc2", m);
   return net;
 }
 

@@ -31,6 +31,12 @@ static void check(dl_status s) {
   }
 }
 
+/* Registers child under name in net and drops our handle (net keeps it). */
+static void register_child(dl_module* net, const char* name, dl_module* child) {
+  check(dl_module_register(net, name, child));
+  dl_module_free(child);
+}
+
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

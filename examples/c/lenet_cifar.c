@@ -36,20 +36,15 @@ static dl_status lenet_forward(dl_module* self, const dl_tensor* x, dl_tensor** 
   return st;
 }
 
-static void add_child(dl_module* net, const char* name, dl_module* child) {
-  check(dl_module_register(net, name, child));
-  dl_module_free(child);
-}
-
 static dl_module* new_net(void) {
   dl_module *net, *m;
   check(dl_module_new("Net", lenet_forward, NULL, NULL, &net));
-  check(dl_conv2d_new(3, 6, 5, 5, NULL, &m)), add_child(net, "conv1", m);
-  check(dl_max_pool2d_new(2, 2, NULL, &m)), add_child(net, "pool", m);
-  check(dl_conv2d_new(6, 16, 5, 5, NULL, &m)), add_child(net, "conv2", m);
-  check(dl_linear_new(16 * 5 * 5, 120, 1, &m)), add_child(net, "fc1", m);
-  check(dl_linear_new(120, 84, 1, &m)), add_child(net, "fc2", m);
-  check(dl_linear_new(84, 10, 1, &m)), add_child(net, "fc3", m);
+  check(dl_conv2d_new(3, 6, 5, 5, NULL, &m)), register_child(net, "conv1", m);
+  check(dl_max_pool2d_new(2, 2, NULL, &m)), register_child(net, "pool", m);
+  check(dl_conv2d_new(6, 16, 5, 5, NULL, &m)), register_child(net, "conv2", m);
+  check(dl_linear_new(16 * 5 * 5, 120, 1, &m)), register_child(net, "fc1", m);
+  check(dl_linear_new(120, 84, 1, &m)), register_child(net, "fc2", m);
+  check(dl_linear_new(84, 10, 1, &m)), register_child(net, "fc3", m);
   return net;
 }
 
