@@ -131,7 +131,11 @@ void interior_row_max(const T* in, const Window2d& win, int64_t W, int64_t ih0, 
 }
 
 // The outputs [lo, hi) along one axis whose whole window lies inside [0, size).
-std::pair<int64_t, int64_t> interior_outputs(const Window2d& win, int d, int64_t size, int64_t out_size) {
+struct OutputRange {
+  int64_t lo, hi;
+  bool contains(int64_t o) const { return o >= lo && o < hi; }
+};
+OutputRange interior_outputs(const Window2d& win, int d, int64_t size, int64_t out_size) {
   const int64_t reach = (win.kernel[d] - 1) * win.dilation[d];
   int64_t lo = 0, hi = out_size;
   while (lo < hi && lo * win.stride[d] - win.pad_begin[d] < 0) ++lo;
@@ -146,8 +150,8 @@ void max_pool(const KernelCall& c) {
   const T* x = c.in[0]->data_ptr<T>();
   T* y = c.out[0]->data_ptr<T>();
   int64_t* idx = c.out[1] ? c.out[1]->data_ptr<int64_t>() : nullptr;  // none: a row's scratch instead
-  const auto [row_lo, row_hi] = interior_outputs(win, 0, p.H, p.Ho);
-  const auto [col_lo, col_hi] = interior_outputs(win, 1, p.W, p.Wo);
+  const OutputRange rows = interior_outputs(win, 0, p.H, p.Ho);
+  const OutputRange cols = interior_outputs(win, 1, p.W, p.Wo);
   parallel_for_rows(p.count, p.H * p.W, [&](int64_t begin, int64_t end) {
     std::vector<int64_t> row_scratch(idx ? 0 : static_cast<size_t>(p.Wo));
     for (int64_t q = begin; q < end; ++q) {
@@ -155,11 +159,11 @@ void max_pool(const KernelCall& c) {
       for (int64_t oh = 0; oh < p.Ho; ++oh) {
         T* out = y + (q * p.Ho + oh) * p.Wo;
         int64_t* arg = idx ? idx + (q * p.Ho + oh) * p.Wo : row_scratch.data();
-        const bool row_inside = oh >= row_lo && oh < row_hi;
+        const bool row_inside = rows.contains(oh);
         if (row_inside)
-          interior_row_max(in, win, p.W, oh * win.stride[0] - win.pad_begin[0], col_lo, col_hi, out, arg);
+          interior_row_max(in, win, p.W, oh * win.stride[0] - win.pad_begin[0], cols.lo, cols.hi, out, arg);
         for (int64_t ow = 0; ow < p.Wo; ++ow) {
-          if (row_inside && ow >= col_lo && ow < col_hi) continue;
+          if (row_inside && cols.contains(ow)) continue;
           std::tie(out[ow], arg[ow]) = window_max(in, win, p, oh, ow);
         }
       }
