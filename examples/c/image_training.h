@@ -7,10 +7,12 @@
  * progress bar shows loss, samples/s and ETA; otherwise one line per epoch.
  * Flags:
  *   [--epochs N] [--batch-size N] [--lr F] [--momentum F] [--seed N]
- *   [--data DIR] [--threads N] [--workers N] [--csv PATH] [--json]
+ *   [--data DIR] [--threads N] [--workers N] [--csv PATH] [--json] [--fingerprint]
  * --data defaults to the recipe's directory (Debian's dataset-fashion-mnist
  * for Fashion-MNIST); --csv writes per-epoch metrics; --json prints
- * machine-readable lines for bench/run. */
+ * machine-readable lines for bench/run. --fingerprint prints, after
+ * training, the run's fingerprint that the cross-language test compares
+ * (NOTE [run fingerprint]). */
 #ifndef IMAGE_TRAINING_H
 #define IMAGE_TRAINING_H
 
@@ -44,7 +46,7 @@ static double now(void) {
 }
 
 typedef struct {
-  int epochs, threads, workers, json;
+  int epochs, threads, workers, json, fingerprint;
   int64_t batch_size;
   double lr, momentum, weight_decay;
   int cosine; /* CosineAnnealingLR(T_max = epochs), stepped after each epoch */
@@ -58,7 +60,7 @@ typedef dl_dataset* (*load_split_fn)(const char* dir, int train);
 static void usage(void) {
   fprintf(stderr,
           "usage: %s [--epochs N] [--batch-size N] [--lr F] [--momentum F] [--seed N]\n"
-          "          [--data DIR] [--threads N] [--workers N] [--csv PATH] [--json]\n",
+          "          [--data DIR] [--threads N] [--workers N] [--csv PATH] [--json] [--fingerprint]\n",
           program_name);
   exit(2);
 }
@@ -68,6 +70,7 @@ static options parse_args(int argc, char** argv, options o) {
     const char* a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--json")) { o.json = 1; continue; }
+    if (!strcmp(a, "--fingerprint")) { o.fingerprint = 1; continue; }
     if (!v) usage();
     if (!strcmp(a, "--epochs")) o.epochs = atoi(v);
     else if (!strcmp(a, "--batch-size")) o.batch_size = atoll(v);
@@ -151,6 +154,40 @@ static double test_accuracy(dl_module* net, dl_dataset* test) {
   return (double)correct / (double)total;
 }
 
+/* NOTE [run fingerprint]
+ * What the examples of every language print with --fingerprint, so that a
+ * test can check that the same seed, data and thread count give the same
+ * run, bit for bit, whichever language drove it:
+ *   fingerprint epoch <n> loss <mean training loss, %.17g>    (one line per epoch)
+ *   fingerprint weights <FNV-1a 64 of the parameters, 16 hex digits>
+ * The mean loss is the sum of the steps' losses in step order (in double)
+ * divided by the number of steps. The hash runs over the float32 bytes
+ * (little-endian) of every parameter, in dl_module_parameter order, each
+ * copied out contiguous; FNV-1a 64: h = 0xcbf29ce484222325, then per byte
+ * h = (h ^ byte) * 0x100000001b3. */
+static uint64_t parameters_fnv1a(const dl_module* net) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  size_t count;
+  check(dl_module_num_parameters(net, &count));
+  for (size_t i = 0; i < count; ++i) {
+    dl_tensor* p;
+    int64_t n;
+    check(dl_module_parameter(net, i, &p));
+    check(dl_tensor_numel(p, &n));
+    float* values = malloc((size_t)n * sizeof *values);
+    if (!values) {
+      fprintf(stderr, "%s: out of memory\n", program_name);
+      exit(1);
+    }
+    check(dl_tensor_copy_to(p, values, (size_t)n * sizeof *values));
+    const unsigned char* bytes = (const unsigned char*)values;
+    for (size_t b = 0; b < (size_t)n * sizeof *values; ++b) h = (h ^ bytes[b]) * 0x100000001b3ull;
+    free(values);
+    dl_tensor_free(p);
+  }
+  return h;
+}
+
 /* Trains the model new_net() makes on the data set load_split reads, with
  * the recipe in defaults (changed by the command line), reporting as
  * described at the top of this file. */
@@ -193,6 +230,11 @@ static int train_image_classifier(const char* program, const char* title, dl_mod
            (long long)batches, (long long)o.batch_size, dl_blas_info());
 
   double accuracy = 0;
+  double* epoch_losses = calloc((size_t)o.epochs, sizeof *epoch_losses);
+  if (!epoch_losses) {
+    fprintf(stderr, "%s: out of memory\n", program_name);
+    return 1;
+  }
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     double start = now(), last_draw = 0, loss_sum = 0;
     int64_t seen = 0, steps = 0;
@@ -218,6 +260,7 @@ static int train_image_classifier(const char* program, const char* title, dl_mod
       }
     }
     double seconds = now() - start, rate = (double)seen / seconds, loss = loss_sum / (double)steps;
+    epoch_losses[epoch - 1] = loss;
     if (scheduler) check(dl_scheduler_step(scheduler));
     accuracy = test_accuracy(net, test);
     if (o.json) {
@@ -239,6 +282,12 @@ static int train_image_classifier(const char* program, const char* title, dl_mod
            (double)usage.ru_maxrss / 1024.0);
   else
     printf("Accuracy of the network on the %lld test images: %.2f %%\n", (long long)test_size, 100 * accuracy);
+  if (o.fingerprint) {
+    for (int epoch = 1; epoch <= o.epochs; ++epoch)
+      printf("fingerprint epoch %d loss %.17g\n", epoch, epoch_losses[epoch - 1]);
+    printf("fingerprint weights %016llx\n", (unsigned long long)parameters_fnv1a(net));
+  }
+  free(epoch_losses);
   if (csv) fclose(csv);
   dl_loader_free(loader);
   dl_scheduler_free(scheduler);
