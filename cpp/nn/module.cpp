@@ -120,9 +120,22 @@ void Module::to(Device device) {
 
 void Sequential::append(std::shared_ptr<Module> child) { register_module(std::to_string(children_.size()), std::move(child)); }
 
+// A layer's failure names the layer and, past the first, the shape the
+// earlier layers made of the input (a 28x28 image is 4x4 after two pools):
+// "layer 4 (Conv2d; the input [1, 1, 28, 28] is [1, 16, 4, 4] after layers
+// 0-3): conv2d: input of shape [1, 16, 4, 4] is too small for kernel 5x5 ...".
 Tensor Sequential::forward(const Tensor& x) {
   Tensor h = x;
-  for (auto& entry : children_) h = entry.second->forward(h);
+  for (size_t i = 0; i < children_.size(); ++i) {
+    const auto& [name, layer] = children_[i];
+    try {
+      h = layer->forward(h);
+    } catch (const Error& e) {
+      if (i == 0) fail(e.status(), "layer ", name, " (", layer->type_name(), "): ", e.what());
+      fail(e.status(), "layer ", name, " (", layer->type_name(), "; the input ", shape_str(x.sizes()), " is ",
+           shape_str(h.sizes()), " after layers 0-", i - 1, "): ", e.what());
+    }
+  }
   return h;
 }
 

@@ -134,5 +134,38 @@ TEST(Dropout, Dropout2dZeroesWholeChannels) {
   EXPECT_THROW(d.forward(ones({4, 4})), Error);
 }
 
+// A layer that cannot take its input names itself and what the layers
+// before it made of the Sequential's input.
+TEST(Cnn, SequentialErrorNamesTheLayerAndTheShapeItGot) {
+  Sequential net;
+  Conv2dOptions k5;
+  k5.kernel = {5, 5};
+  Pool2dOptions pool;
+  pool.kernel = {2, 2};
+  net.append(std::make_shared<Conv2d>(1, 6, k5));
+  net.append(make_max_pool2d(pool));
+  net.append(std::make_shared<Conv2d>(6, 16, k5));
+  net.append(make_max_pool2d(pool));
+  net.append(std::make_shared<Conv2d>(16, 16, k5));
+  try {
+    net.forward(zeros({1, 1, 28, 28}));
+    FAIL() << "a 4x4 input to a 5x5 kernel must fail";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), Status::Shape);
+    EXPECT_NE(std::string(e.what()).find("layer 4 (Conv2d; the input [1, 1, 28, 28] is [1, 16, 4, 4] after layers 0-3): "
+                                         "conv2d: input of shape [1, 16, 4, 4] is too small for kernel 5x5"),
+              std::string::npos)
+        << e.what();
+  }
+  Sequential first;
+  first.append(std::make_shared<Conv2d>(3, 6, k5));
+  try {
+    first.forward(zeros({1, 1, 28, 28}));
+    FAIL() << "one channel into a three-channel conv must fail";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("layer 0 (Conv2d): conv2d"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace dl
