@@ -19,6 +19,6 @@ void register_matmul(Backend& b);       // matmul.cpp: matmul, linear
 void register_index(Backend& b);        // index.cpp: index_select, gather
 void register_optim(Backend& b);        // optim.cpp: sgd_update, adam_update
 void register_conv(Backend& b);         // conv.cpp: conv2d and its two grads
-void register_pool(Backend& b);         // pool.cpp: max_pool2d, avg_pool2d, adaptive_avg_pool2d, avg_pool2d_grad
+void register_pool(Backend& b);         // pool.cpp: max_pool2d and its grad, avg_pool2d, adaptive_avg_pool2d, avg_pool2d_grad
 
 }  // namespace dl::cpu

@@ -86,6 +86,34 @@ T select(bool take, T a, T b) {
   return out;
 }
 
+// The common MaxPool2d(2) (2x2 windows, stride 2 along the row) for outputs
+// [lo, hi) of a row whose windows lie inside the plane `in` of width W,
+// output 0's window starting at element `first`. First the values and which
+// of the four elements won (0-3, kept as T so that one vector type serves
+// both and the loop vectorizes; `which` has room for hi), then the indices
+// when asked for (arg non-null). Visiting order and NaN rule as window_max.
+template <typename T>
+void interior_row_max_2x2(const T* __restrict in, int64_t W, int64_t first, int64_t lo, int64_t hi,
+                          T* __restrict out, int64_t* __restrict arg, T* __restrict which) {
+  for (int64_t ow = lo; ow < hi; ++ow) {
+    const int64_t k = first + 2 * ow;
+    T best = in[k], w = 0;
+    T v = in[k + 1];
+    bool take = v > best || v != v;
+    best = take ? v : best, w = take ? T(1) : w;
+    v = in[k + W], take = v > best || v != v;
+    best = take ? v : best, w = take ? T(2) : w;
+    v = in[k + W + 1], take = v > best || v != v;
+    best = take ? v : best, w = take ? T(3) : w;
+    out[ow] = best, which[ow] = w;
+  }
+  if (!arg) return;
+  for (int64_t ow = lo; ow < hi; ++ow) {
+    const int32_t e = static_cast<int32_t>(which[ow]);
+    arg[ow] = first + 2 * ow + (e & 1) + (e >> 1) * W;
+  }
+}
+
 // window_max for outputs [lo, hi) of one output row whose windows lie inside
 // the plane, their rows starting at input row ih0: one window element at a
 // time across the whole row, without branches (comparisons of data predict
@@ -95,23 +123,6 @@ template <typename T>
 void interior_row_max(const T* in, const Window2d& win, int64_t W, int64_t ih0, int64_t lo, int64_t hi, T* out,
                       int64_t* arg) {
   const int64_t sw = win.stride[1];
-  if (win.kernel[0] == 2 && win.kernel[1] == 2 && win.dilation[0] == 1 && win.dilation[1] == 1) {
-    // The common MaxPool2d(2): the four elements of a window in one pass.
-    const int64_t top = ih0 * W - win.pad_begin[1], bottom = top + W;
-    for (int64_t ow = lo; ow < hi; ++ow) {
-      const int64_t k[4] = {top + ow * sw, top + ow * sw + 1, bottom + ow * sw, bottom + ow * sw + 1};
-      T best = in[k[0]];
-      int64_t at = k[0];
-      for (int e = 1; e < 4; ++e) {
-        const T v = in[k[e]];
-        const bool take = (v > best) | (v != v);
-        best = select(take, v, best);
-        at = select(take, k[e], at);
-      }
-      out[ow] = best, arg[ow] = at;
-    }
-    return;
-  }
   for (int64_t i = 0; i < win.kernel[0]; ++i) {
     for (int64_t j = 0; j < win.kernel[1]; ++j) {
       const int64_t first = (ih0 + i * win.dilation[0]) * W + j * win.dilation[1] - win.pad_begin[1];
@@ -152,21 +163,49 @@ void max_pool(const KernelCall& c) {
   int64_t* idx = c.out[1] ? c.out[1]->data_ptr<int64_t>() : nullptr;  // none: a row's scratch instead
   const OutputRange rows = interior_outputs(win, 0, p.H, p.Ho);
   const OutputRange cols = interior_outputs(win, 1, p.W, p.Wo);
+  const bool pool_2x2 = win.kernel[0] == 2 && win.kernel[1] == 2 && win.stride[1] == 2 && win.dilation[0] == 1 &&
+                        win.dilation[1] == 1;
   parallel_for_rows(p.count, p.H * p.W, [&](int64_t begin, int64_t end) {
     std::vector<int64_t> row_scratch(idx ? 0 : static_cast<size_t>(p.Wo));
+    std::vector<T> which(pool_2x2 ? static_cast<size_t>(p.Wo) : 0);
     for (int64_t q = begin; q < end; ++q) {
       const T* in = x + q * p.H * p.W;
       for (int64_t oh = 0; oh < p.Ho; ++oh) {
         T* out = y + (q * p.Ho + oh) * p.Wo;
         int64_t* arg = idx ? idx + (q * p.Ho + oh) * p.Wo : row_scratch.data();
         const bool row_inside = rows.contains(oh);
-        if (row_inside)
-          interior_row_max(in, win, p.W, oh * win.stride[0] - win.pad_begin[0], cols.lo, cols.hi, out, arg);
+        const int64_t ih0 = oh * win.stride[0] - win.pad_begin[0];
+        if (row_inside && pool_2x2)
+          interior_row_max_2x2(in, p.W, ih0 * p.W - win.pad_begin[1], cols.lo, cols.hi, out, idx ? arg : nullptr,
+                               which.data());
+        else if (row_inside)
+          interior_row_max(in, win, p.W, ih0, cols.lo, cols.hi, out, arg);
         for (int64_t ow = 0; ow < p.Wo; ++ow) {
           if (row_inside && cols.contains(ow)) continue;
           std::tie(out[ow], arg[ow]) = window_max(in, win, p, oh, ow);
         }
       }
+    }
+  });
+}
+
+// max_pool2d's backward, plane by plane: zeros, then each output's gradient
+// added where its maximum came from (overlapping windows may share one).
+// The indices are the forward kernel's, so they lie inside their plane.
+template <typename T>
+void max_pool_grad(const KernelCall& c) {
+  const Planes p = planes_of(*c.out[0], *c.in[0]);
+  const T* g = c.in[0]->data_ptr<T>();
+  const int64_t* idx = c.in[1]->data_ptr<int64_t>();
+  T* dx = c.out[0]->data_ptr<T>();
+  const int64_t outputs = p.Ho * p.Wo;
+  parallel_for_rows(p.count, p.H * p.W, [&](int64_t begin, int64_t end) {
+    for (int64_t q = begin; q < end; ++q) {
+      T* plane = dx + q * p.H * p.W;
+      std::fill(plane, plane + p.H * p.W, T(0));
+      const T* gq = g + q * outputs;
+      const int64_t* at = idx + q * outputs;
+      for (int64_t o = 0; o < outputs; ++o) plane[at[o]] += gq[o];
     }
   });
 }
@@ -219,6 +258,11 @@ void max_pool2d_kernel(const KernelCall& c) {
   dispatch_floating(c.out[0]->dtype(), "max_pool2d", [&](auto tag) { max_pool<typename decltype(tag)::type>(c); });
 }
 
+void max_pool2d_grad_kernel(const KernelCall& c) {
+  dispatch_floating(c.out[0]->dtype(), "max_pool2d_grad",
+                    [&](auto tag) { max_pool_grad<typename decltype(tag)::type>(c); });
+}
+
 void avg_pool2d_kernel(const KernelCall& c) {
   dispatch_floating(c.out[0]->dtype(), op_name(c.op), [&](auto tag) { avg_pool<typename decltype(tag)::type>(c); });
 }
@@ -232,6 +276,7 @@ void avg_pool2d_grad_kernel(const KernelCall& c) {
 
 void register_pool(Backend& b) {
   b.set(OpId::max_pool2d, max_pool2d_kernel, kFloatTypes);
+  b.set(OpId::max_pool2d_grad, max_pool2d_grad_kernel, kFloatTypes);
   b.set(OpId::avg_pool2d, avg_pool2d_kernel, kFloatTypes);
   b.set(OpId::adaptive_avg_pool2d, avg_pool2d_kernel, kFloatTypes);
   b.set(OpId::avg_pool2d_grad, avg_pool2d_grad_kernel, kFloatTypes);

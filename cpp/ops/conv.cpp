@@ -229,13 +229,15 @@ void backward_conv2d(const GradContext& ctx, std::vector<Tensor>& gi) {
 
 // Each output's gradient goes to the element its maximum came from.
 void backward_max_pool2d(const GradContext& ctx, std::vector<Tensor>& gi) {
-  const Tensor& g = ctx.grad();
-  const Tensor& indices = ctx.output(1);
-  const Dims& in = ctx.input_meta(0).sizes;  // [N, C, H, W]
-  const int64_t n = in[0], c = in[1];
-  Tensor flat = scatter_add(zeros({n, c, in[2] * in[3]}, g.dtype(), g.device()), 2, reshape(indices, {n, c, -1}),
-                            reshape(g, {n, c, -1}));
-  gi[0] = view(flat, in);
+  Tensor g = contiguous(ctx.grad());
+  Tensor dx = Tensor::empty(ctx.input_meta(0).sizes, g.dtype(), g.device());
+  KernelCall call(OpId::max_pool2d_grad);
+  call.attrs = ctx.attrs();
+  call.in[0] = &g;
+  call.in[1] = &ctx.output(1);
+  call.out[0] = &dx;
+  if (dx.numel() > 0) dispatch(call);
+  gi[0] = dx;
 }
 
 void backward_avg_pool2d(const GradContext& ctx, std::vector<Tensor>& gi) {
@@ -253,6 +255,7 @@ void backward_adaptive_avg_pool2d(const GradContext& ctx, std::vector<Tensor>& g
 
 DL_NO_BACKWARD(conv2d_input_grad)
 DL_NO_BACKWARD(conv2d_weight_grad)
+DL_NO_BACKWARD(max_pool2d_grad)
 DL_NO_BACKWARD(avg_pool2d_grad)
 
 }  // namespace dl

@@ -83,6 +83,8 @@ namespace dl {
   X(max_pool2d, Kernel, SaveOutputs)                                                           \
   X(avg_pool2d, Kernel, SaveNone)          /* in[0] x -> out[0] */                             \
   X(adaptive_avg_pool2d, Kernel, SaveNone) /* in[0] x -> out[0] [N, C, out_h, out_w] */        \
+  /* max_pool2d's backward: in[0] g [N, C, Ho, Wo], in[1] its int64 indices -> out[0] dx */ \
+  X(max_pool2d_grad, Kernel, NoGrad)                                                           \
   /* avg_pool2d's and adaptive_avg_pool2d's backward (attrs.window.adaptive tells which): */   \
   /* in[0] g [N, C, Ho, Wo] -> out[0] dx [N, C, H, W] */                                       \
   X(avg_pool2d_grad, Kernel, NoGrad)                                                           \
@@ -114,7 +116,7 @@ enum class OpId : int {
       Count
 };
 constexpr int kOpCount = static_cast<int>(OpId::Count);
-static_assert(kOpCount == 57, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
+static_assert(kOpCount == 58, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
 
 const char* op_name(OpId op);
 OpKind op_kind(OpId op);
