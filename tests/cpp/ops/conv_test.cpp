@@ -72,6 +72,8 @@ TEST(Conv2d, Float32MatchesFloat64) {
       {{2, 5, 6, 6}, {3, 5, 1, 1}, {1, 1}, {1, 1}, {Mode::Explicit, {0, 0}}, 1, true},
       {{1, 3, 12, 12}, {8, 3, 5, 5}, {2, 2}, {1, 1}, {Mode::Explicit, {2, 2}}, 1, true},
       {{4, 16, 10, 10}, {32, 16, 3, 3}, {1, 1}, {1, 1}, {Mode::Same, {0, 0}}, 1, true},
+      // LeNet's second conv: its weight gradient runs channels-last (NOTE [conv activation layout])
+      {{5, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {1, 1}, {Mode::Explicit, {0, 0}}, 1, true},
   };
   manual_seed(11);
   for (size_t i = 0; i < cases.size(); ++i) {
@@ -124,6 +126,41 @@ TEST(MaxPool2d, LastNanWins) {
   o.padding = {1, 1}, o.stride = {2, 2};
   std::tie(y, idx) = max_pool2d_with_indices(x, o);
   EXPECT_EQ(values(idx), (std::vector<double>{0, 1, 3, 8}));
+}
+
+// MaxPool2d(2)'s vectorized rows against the rule written out: in each
+// window, visited row by row, the first maximum wins, or the last NaN.
+TEST(MaxPool2d, TwoByTwoFollowsTheRule) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  manual_seed(3);
+  Tensor x = randint(0, 4, {2, 3, 6, 10}, DType::Float32);  // many ties
+  const std::vector<double> drawn = values(x);
+  std::vector<float> v(drawn.begin(), drawn.end());
+  for (size_t k : {0u, 3u, 13u, 22u, 23u, 40u, 41u, 50u, 51u, 60u, 70u, 71u, 119u, 200u}) v[k] = nan;
+  x = from_data(v.data(), DType::Float32, {2, 3, 6, 10});
+  Pool2dOptions o;
+  o.kernel = {2, 2};
+  auto [y, idx] = max_pool2d_with_indices(x, o);
+  std::vector<double> got = values(y), at = values(idx);
+  for (int64_t q = 0; q < 6; ++q)
+    for (int64_t oh = 0; oh < 3; ++oh)
+      for (int64_t ow = 0; ow < 5; ++ow) {
+        int64_t best = -1;
+        for (int64_t e = 0; e < 4; ++e) {
+          const int64_t k = (2 * oh + e / 2) * 10 + 2 * ow + e % 2;
+          const float c = v[static_cast<size_t>(q * 60 + k)];
+          if (best < 0 || std::isnan(c) || c > v[static_cast<size_t>(q * 60 + best)]) best = k;
+        }
+        const size_t o_at = static_cast<size_t>((q * 3 + oh) * 5 + ow);
+        EXPECT_EQ(at[o_at], best) << "plane " << q << " output " << oh << "," << ow;
+        const float want = v[static_cast<size_t>(q * 60 + best)];
+        if (std::isnan(want)) EXPECT_TRUE(std::isnan(got[o_at]));
+        else EXPECT_EQ(got[o_at], want);
+      }
+  NoGradGuard no_grad;
+  const std::vector<double> without = values(max_pool2d(x, o));
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_TRUE(without[i] == got[i] || (std::isnan(without[i]) && std::isnan(got[i]))) << "output " << i;
 }
 
 // Outside recording, max_pool2d makes no indices; its values are the same.
