@@ -180,10 +180,10 @@ void max_pool(const KernelCall& c) {
                                which.data());
         else if (row_inside)
           interior_row_max(in, win, p.W, ih0, cols.lo, cols.hi, out, arg);
-        for (int64_t ow = 0; ow < p.Wo; ++ow) {
-          if (row_inside && cols.contains(ow)) continue;
-          std::tie(out[ow], arg[ow]) = window_max(in, win, p, oh, ow);
-        }
+        // The border outputs: all of a row outside the interior, else those left and right of it.
+        const int64_t left = row_inside ? cols.lo : p.Wo, right = row_inside ? cols.hi : p.Wo;
+        for (int64_t ow = 0; ow < left; ++ow) std::tie(out[ow], arg[ow]) = window_max(in, win, p, oh, ow);
+        for (int64_t ow = right; ow < p.Wo; ++ow) std::tie(out[ow], arg[ow]) = window_max(in, win, p, oh, ow);
       }
     }
   });
