@@ -26,12 +26,13 @@ namespace dl::cpu {
 constexpr int64_t kParallelGrain = 1 << 18;
 
 // Calls body(begin, end) over [0, n), split evenly across OpenMP threads when
-// n is large. Small n never enters an OpenMP region: even a one-thread region
-// costs more than a microsecond.
+// n is at least `grain` (kernels doing more per element than a copy pass a
+// smaller one). Small n never enters an OpenMP region: even a one-thread
+// region costs more than a microsecond.
 template <typename Body>
-void parallel_for(int64_t n, Body&& body) {
+void parallel_for(int64_t n, Body&& body, int64_t grain = kParallelGrain) {
 #ifdef _OPENMP
-  if (n >= kParallelGrain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+  if (n >= grain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
 #pragma omp parallel
     {
       int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
@@ -46,9 +47,10 @@ void parallel_for(int64_t n, Body&& body) {
 // Calls body(row_begin, row_end) over [0, rows) rows of row_len elements
 // each, split across threads by parallel_for's rule on the element count.
 template <typename Body>
-void parallel_for_rows(int64_t rows, int64_t row_len, Body&& body) {
+void parallel_for_rows(int64_t rows, int64_t row_len, Body&& body, int64_t grain = kParallelGrain) {
   const int64_t len = row_len > 0 ? row_len : 1;
-  parallel_for(rows * len, [&](int64_t begin, int64_t end) { body((begin + len - 1) / len, (end + len - 1) / len); });
+  parallel_for(
+      rows * len, [&](int64_t begin, int64_t end) { body((begin + len - 1) / len, (end + len - 1) / len); }, grain);
 }
 
 struct Operand {
