@@ -21,7 +21,7 @@ run_bindgen() {
 }
 
 if [ "${1:-}" != "--check" ]; then
-  cd "$here"  # bindgen's rustfmt then reads ../rustfmt.toml
+  cd "$here"  # bindgen's rustfmt then reads the repository's rustfmt.toml
   run_bindgen -o "$committed"
   echo "wrote $committed"
   exit 0

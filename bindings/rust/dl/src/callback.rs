@@ -45,7 +45,7 @@ pub(crate) fn run<F: FnOnce() -> Result<()>>(what: &str, body: F) -> ffi::dl_sta
 
 /// The `free_user_data` of a callback whose user data is a `Box<T>`. A panic
 /// in T's drop cannot be reported to anyone: it is swallowed.
-pub(crate) unsafe extern "C" fn free_box<T>(data: *mut c_void) {
+pub(crate) extern "C" fn free_box<T>(data: *mut c_void) {
     // SAFETY: libdl calls this once, with the pointer Box::into_raw gave it.
     let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(data as *mut T) })));
 }

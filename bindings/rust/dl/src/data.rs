@@ -67,7 +67,7 @@ pub trait CustomDataset: Send + Sync + 'static {
 }
 
 /// The get_item libdl calls: T's get, whose tensors libdl takes.
-unsafe extern "C" fn get_item_trampoline<T: CustomDataset>(
+extern "C" fn get_item_trampoline<T: CustomDataset>(
     index: i64,
     x: *mut *mut ffi::dl_tensor,
     y: *mut *mut ffi::dl_tensor,

@@ -73,7 +73,7 @@ pub struct Custom<T> {
 }
 
 /// The forward libdl calls: T's forward on the borrowed input; its result becomes libdl's.
-unsafe extern "C" fn forward_trampoline<T: CustomModule>(
+extern "C" fn forward_trampoline<T: CustomModule>(
     _self: *mut ffi::dl_module,
     x: *const ffi::dl_tensor,
     out: *mut *mut ffi::dl_tensor,

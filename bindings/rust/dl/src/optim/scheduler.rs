@@ -126,7 +126,7 @@ impl CosineAnnealingLR {
 }
 
 /// LambdaLR's factor, called by libdl: the closure's value for epoch.
-unsafe extern "C" fn lambda_trampoline<F: FnMut(i64) -> f64 + Send + 'static>(
+extern "C" fn lambda_trampoline<F: FnMut(i64) -> f64 + Send + 'static>(
     epoch: i64,
     factor: *mut f64,
     data: *mut c_void,
