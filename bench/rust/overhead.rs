@@ -61,7 +61,10 @@ fn us_per_call(body: fn(&mut Fixture) -> Result<()>, f: &mut Fixture, calls: usi
 }
 
 fn report(case: &str, value: f64) {
-    println!("{{\"case\": \"{}\", \"metric\": \"us/call\", \"higher_is_better\": false, \"value\": {:.6}}}", case, value);
+    println!(
+        "{{\"case\": \"{}\", \"metric\": \"us/call\", \"higher_is_better\": false, \"value\": {:.6}}}",
+        case, value
+    );
 }
 
 fn main() -> Result<()> {

@@ -102,13 +102,7 @@ fn normalized_mnist(dir: &std::path::Path, train: bool) -> dl::Result<Dataset> {
 
 /// Fraction of test images whose argmax matches the label, in eval mode, without recording.
 fn test_accuracy(net: &dyn Module, test: &Dataset) -> dl::Result<f64> {
-    let mut loader = DataLoader::new(
-        test,
-        LoaderOptions {
-            batch_size: 1000,
-            ..Default::default()
-        },
-    )?;
+    let mut loader = DataLoader::new(test, LoaderOptions { batch_size: 1000, ..Default::default() })?;
     let _no_grad = dl::no_grad();
     net.eval()?;
     let (mut correct, mut total) = (0.0, 0);
@@ -184,18 +178,8 @@ fn run(o: &Options) -> dl::Result<()> {
     }
     dl::manual_seed(o.seed)?;
     let (train, test) = (normalized_mnist(&o.data, true)?, normalized_mnist(&o.data, false)?);
-    let net = Custom::new(Net {
-        fc1: Linear::new(28 * 28, 128)?,
-        fc2: Linear::new(128, 10)?,
-    })?;
-    let mut opt = Sgd::new(
-        &net,
-        SgdOptions {
-            lr: o.lr,
-            momentum: o.momentum,
-            ..Default::default()
-        },
-    )?;
+    let net = Custom::new(Net { fc1: Linear::new(28 * 28, 128)?, fc2: Linear::new(128, 10)? })?;
+    let mut opt = Sgd::new(&net, SgdOptions { lr: o.lr, momentum: o.momentum, ..Default::default() })?;
     let loader_options = LoaderOptions {
         batch_size: o.batch_size,
         shuffle: true,
@@ -206,11 +190,7 @@ fn run(o: &Options) -> dl::Result<()> {
     let mut loader = DataLoader::new(&train, loader_options)?;
     let (train_size, test_size, batches) = (train.len()?, test.len()?, loader.num_batches()?);
     if o.json {
-        println!(
-            "{{\"info\": \"libdl {}, from Rust; {}\"}}",
-            dl::version(),
-            dl::blas_info()
-        );
+        println!("{{\"info\": \"libdl {}, from Rust; {}\"}}", dl::version(), dl::blas_info());
     } else {
         println!(
             "Fashion-MNIST MLP: {} training images, {} batches of {} per epoch, {}",
@@ -268,11 +248,7 @@ fn run(o: &Options) -> dl::Result<()> {
             peak_rss_mib()
         );
     } else {
-        println!(
-            "Accuracy of the network on the {} test images: {:.2} %",
-            test_size,
-            100.0 * accuracy
-        );
+        println!("Accuracy of the network on the {} test images: {:.2} %", test_size, 100.0 * accuracy);
     }
     if o.fingerprint {
         for (epoch, loss) in epoch_losses.iter().enumerate() {

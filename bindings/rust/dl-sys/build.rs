@@ -15,10 +15,7 @@ fn from_pkg_config() -> Result<PathBuf, String> {
         .output()
         .map_err(|e| format!("cannot run pkg-config: {}", e))?;
     if !output.status.success() {
-        return Err(format!(
-            "pkg-config does not know dl: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
+        return Err(format!("pkg-config does not know dl: {}", String::from_utf8_lossy(&output.stderr).trim()));
     }
     let dir = String::from_utf8_lossy(&output.stdout).trim().to_string();
     if dir.is_empty() {
@@ -41,10 +38,7 @@ fn main() {
         }),
     };
     if !Path::new(&dir).join("libdl.so").exists() {
-        panic!(
-            "dl-sys: {} has no libdl.so (DL_LIB_DIR or pkg-config's libdir)",
-            dir.display()
-        );
+        panic!("dl-sys: {} has no libdl.so (DL_LIB_DIR or pkg-config's libdir)", dir.display());
     }
     println!("cargo:rerun-if-changed={}", dir.join("libdl.so").display());
     println!("cargo:rustc-link-search=native={}", dir.display());

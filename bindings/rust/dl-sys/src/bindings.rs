@@ -86,16 +86,8 @@ pub struct dl_device {
 }
 #[test]
 fn bindgen_test_layout_dl_device() {
-    assert_eq!(
-        ::std::mem::size_of::<dl_device>(),
-        8usize,
-        concat!("Size of: ", stringify!(dl_device))
-    );
-    assert_eq!(
-        ::std::mem::align_of::<dl_device>(),
-        4usize,
-        concat!("Alignment of ", stringify!(dl_device))
-    );
+    assert_eq!(::std::mem::size_of::<dl_device>(), 8usize, concat!("Size of: ", stringify!(dl_device)));
+    assert_eq!(::std::mem::align_of::<dl_device>(), 4usize, concat!("Alignment of ", stringify!(dl_device)));
     fn test_field_type() {
         assert_eq!(
             unsafe {
@@ -795,12 +787,7 @@ fn bindgen_test_layout_dl_class_loss_options() {
                 ::std::ptr::addr_of!((*ptr).weight) as usize - ptr as usize
             },
             0usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_class_loss_options),
-                "::",
-                stringify!(weight)
-            )
+            concat!("Offset of field: ", stringify!(dl_class_loss_options), "::", stringify!(weight))
         );
     }
     test_field_weight();
@@ -812,12 +799,7 @@ fn bindgen_test_layout_dl_class_loss_options() {
                 ::std::ptr::addr_of!((*ptr).ignore_index) as usize - ptr as usize
             },
             8usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_class_loss_options),
-                "::",
-                stringify!(ignore_index)
-            )
+            concat!("Offset of field: ", stringify!(dl_class_loss_options), "::", stringify!(ignore_index))
         );
     }
     test_field_ignore_index();
@@ -829,12 +811,7 @@ fn bindgen_test_layout_dl_class_loss_options() {
                 ::std::ptr::addr_of!((*ptr).label_smoothing) as usize - ptr as usize
             },
             16usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_class_loss_options),
-                "::",
-                stringify!(label_smoothing)
-            )
+            concat!("Offset of field: ", stringify!(dl_class_loss_options), "::", stringify!(label_smoothing))
         );
     }
     test_field_label_smoothing();
@@ -846,12 +823,7 @@ fn bindgen_test_layout_dl_class_loss_options() {
                 ::std::ptr::addr_of!((*ptr).reduction) as usize - ptr as usize
             },
             24usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_class_loss_options),
-                "::",
-                stringify!(reduction)
-            )
+            concat!("Offset of field: ", stringify!(dl_class_loss_options), "::", stringify!(reduction))
         );
     }
     test_field_reduction();
@@ -955,12 +927,7 @@ fn bindgen_test_layout_dl_conv2d_options() {
                 ::std::ptr::addr_of!((*ptr).stride_h) as usize - ptr as usize
             },
             0usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_conv2d_options),
-                "::",
-                stringify!(stride_h)
-            )
+            concat!("Offset of field: ", stringify!(dl_conv2d_options), "::", stringify!(stride_h))
         );
     }
     test_field_stride_h();
@@ -972,12 +939,7 @@ fn bindgen_test_layout_dl_conv2d_options() {
                 ::std::ptr::addr_of!((*ptr).stride_w) as usize - ptr as usize
             },
             8usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_conv2d_options),
-                "::",
-                stringify!(stride_w)
-            )
+            concat!("Offset of field: ", stringify!(dl_conv2d_options), "::", stringify!(stride_w))
         );
     }
     test_field_stride_w();
@@ -989,12 +951,7 @@ fn bindgen_test_layout_dl_conv2d_options() {
                 ::std::ptr::addr_of!((*ptr).pad_h) as usize - ptr as usize
             },
             16usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_conv2d_options),
-                "::",
-                stringify!(pad_h)
-            )
+            concat!("Offset of field: ", stringify!(dl_conv2d_options), "::", stringify!(pad_h))
         );
     }
     test_field_pad_h();
@@ -1006,12 +963,7 @@ fn bindgen_test_layout_dl_conv2d_options() {
                 ::std::ptr::addr_of!((*ptr).pad_w) as usize - ptr as usize
             },
             24usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_conv2d_options),
-                "::",
-                stringify!(pad_w)
-            )
+            concat!("Offset of field: ", stringify!(dl_conv2d_options), "::", stringify!(pad_w))
         );
     }
     test_field_pad_w();
@@ -1023,12 +975,7 @@ fn bindgen_test_layout_dl_conv2d_options() {
                 ::std::ptr::addr_of!((*ptr).dilation_h) as usize - ptr as usize
             },
             32usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_conv2d_options),
-                "::",
-                stringify!(dilation_h)
-            )
+            concat!("Offset of field: ", stringify!(dl_conv2d_options), "::", stringify!(dilation_h))
         );
     }
     test_field_dilation_h();
@@ -1040,12 +987,7 @@ fn bindgen_test_layout_dl_conv2d_options() {
                 ::std::ptr::addr_of!((*ptr).dilation_w) as usize - ptr as usize
             },
             40usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_conv2d_options),
-                "::",
-                stringify!(dilation_w)
-            )
+            concat!("Offset of field: ", stringify!(dl_conv2d_options), "::", stringify!(dilation_w))
         );
     }
     test_field_dilation_w();
@@ -1057,12 +999,7 @@ fn bindgen_test_layout_dl_conv2d_options() {
                 ::std::ptr::addr_of!((*ptr).groups) as usize - ptr as usize
             },
             48usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_conv2d_options),
-                "::",
-                stringify!(groups)
-            )
+            concat!("Offset of field: ", stringify!(dl_conv2d_options), "::", stringify!(groups))
         );
     }
     test_field_groups();
@@ -1074,12 +1011,7 @@ fn bindgen_test_layout_dl_conv2d_options() {
                 ::std::ptr::addr_of!((*ptr).padding_mode) as usize - ptr as usize
             },
             56usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_conv2d_options),
-                "::",
-                stringify!(padding_mode)
-            )
+            concat!("Offset of field: ", stringify!(dl_conv2d_options), "::", stringify!(padding_mode))
         );
     }
     test_field_padding_mode();
@@ -1091,12 +1023,7 @@ fn bindgen_test_layout_dl_conv2d_options() {
                 ::std::ptr::addr_of!((*ptr).bias) as usize - ptr as usize
             },
             60usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_conv2d_options),
-                "::",
-                stringify!(bias)
-            )
+            concat!("Offset of field: ", stringify!(dl_conv2d_options), "::", stringify!(bias))
         );
     }
     test_field_bias();
@@ -1137,12 +1064,7 @@ fn bindgen_test_layout_dl_pool2d_options() {
                 ::std::ptr::addr_of!((*ptr).stride_h) as usize - ptr as usize
             },
             0usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_pool2d_options),
-                "::",
-                stringify!(stride_h)
-            )
+            concat!("Offset of field: ", stringify!(dl_pool2d_options), "::", stringify!(stride_h))
         );
     }
     test_field_stride_h();
@@ -1154,12 +1076,7 @@ fn bindgen_test_layout_dl_pool2d_options() {
                 ::std::ptr::addr_of!((*ptr).stride_w) as usize - ptr as usize
             },
             8usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_pool2d_options),
-                "::",
-                stringify!(stride_w)
-            )
+            concat!("Offset of field: ", stringify!(dl_pool2d_options), "::", stringify!(stride_w))
         );
     }
     test_field_stride_w();
@@ -1171,12 +1088,7 @@ fn bindgen_test_layout_dl_pool2d_options() {
                 ::std::ptr::addr_of!((*ptr).pad_h) as usize - ptr as usize
             },
             16usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_pool2d_options),
-                "::",
-                stringify!(pad_h)
-            )
+            concat!("Offset of field: ", stringify!(dl_pool2d_options), "::", stringify!(pad_h))
         );
     }
     test_field_pad_h();
@@ -1188,12 +1100,7 @@ fn bindgen_test_layout_dl_pool2d_options() {
                 ::std::ptr::addr_of!((*ptr).pad_w) as usize - ptr as usize
             },
             24usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_pool2d_options),
-                "::",
-                stringify!(pad_w)
-            )
+            concat!("Offset of field: ", stringify!(dl_pool2d_options), "::", stringify!(pad_w))
         );
     }
     test_field_pad_w();
@@ -1205,12 +1112,7 @@ fn bindgen_test_layout_dl_pool2d_options() {
                 ::std::ptr::addr_of!((*ptr).dilation_h) as usize - ptr as usize
             },
             32usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_pool2d_options),
-                "::",
-                stringify!(dilation_h)
-            )
+            concat!("Offset of field: ", stringify!(dl_pool2d_options), "::", stringify!(dilation_h))
         );
     }
     test_field_dilation_h();
@@ -1222,12 +1124,7 @@ fn bindgen_test_layout_dl_pool2d_options() {
                 ::std::ptr::addr_of!((*ptr).dilation_w) as usize - ptr as usize
             },
             40usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_pool2d_options),
-                "::",
-                stringify!(dilation_w)
-            )
+            concat!("Offset of field: ", stringify!(dl_pool2d_options), "::", stringify!(dilation_w))
         );
     }
     test_field_dilation_w();
@@ -1239,12 +1136,7 @@ fn bindgen_test_layout_dl_pool2d_options() {
                 ::std::ptr::addr_of!((*ptr).ceil_mode) as usize - ptr as usize
             },
             48usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_pool2d_options),
-                "::",
-                stringify!(ceil_mode)
-            )
+            concat!("Offset of field: ", stringify!(dl_pool2d_options), "::", stringify!(ceil_mode))
         );
     }
     test_field_ceil_mode();
@@ -1256,12 +1148,7 @@ fn bindgen_test_layout_dl_pool2d_options() {
                 ::std::ptr::addr_of!((*ptr).count_include_pad) as usize - ptr as usize
             },
             52usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_pool2d_options),
-                "::",
-                stringify!(count_include_pad)
-            )
+            concat!("Offset of field: ", stringify!(dl_pool2d_options), "::", stringify!(count_include_pad))
         );
     }
     test_field_count_include_pad();
@@ -1273,12 +1160,7 @@ fn bindgen_test_layout_dl_pool2d_options() {
                 ::std::ptr::addr_of!((*ptr).divisor_override) as usize - ptr as usize
             },
             56usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_pool2d_options),
-                "::",
-                stringify!(divisor_override)
-            )
+            concat!("Offset of field: ", stringify!(dl_pool2d_options), "::", stringify!(divisor_override))
         );
     }
     test_field_divisor_override();
@@ -1452,12 +1334,7 @@ fn bindgen_test_layout_dl_batch_norm_options() {
                 ::std::ptr::addr_of!((*ptr).eps) as usize - ptr as usize
             },
             0usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_batch_norm_options),
-                "::",
-                stringify!(eps)
-            )
+            concat!("Offset of field: ", stringify!(dl_batch_norm_options), "::", stringify!(eps))
         );
     }
     test_field_eps();
@@ -1469,12 +1346,7 @@ fn bindgen_test_layout_dl_batch_norm_options() {
                 ::std::ptr::addr_of!((*ptr).momentum) as usize - ptr as usize
             },
             8usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_batch_norm_options),
-                "::",
-                stringify!(momentum)
-            )
+            concat!("Offset of field: ", stringify!(dl_batch_norm_options), "::", stringify!(momentum))
         );
     }
     test_field_momentum();
@@ -1486,12 +1358,7 @@ fn bindgen_test_layout_dl_batch_norm_options() {
                 ::std::ptr::addr_of!((*ptr).affine) as usize - ptr as usize
             },
             16usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_batch_norm_options),
-                "::",
-                stringify!(affine)
-            )
+            concat!("Offset of field: ", stringify!(dl_batch_norm_options), "::", stringify!(affine))
         );
     }
     test_field_affine();
@@ -1503,12 +1370,7 @@ fn bindgen_test_layout_dl_batch_norm_options() {
                 ::std::ptr::addr_of!((*ptr).track_running_stats) as usize - ptr as usize
             },
             20usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_batch_norm_options),
-                "::",
-                stringify!(track_running_stats)
-            )
+            concat!("Offset of field: ", stringify!(dl_batch_norm_options), "::", stringify!(track_running_stats))
         );
     }
     test_field_track_running_stats();
@@ -1520,12 +1382,7 @@ fn bindgen_test_layout_dl_batch_norm_options() {
                 ::std::ptr::addr_of!((*ptr).cumulative_average) as usize - ptr as usize
             },
             24usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_batch_norm_options),
-                "::",
-                stringify!(cumulative_average)
-            )
+            concat!("Offset of field: ", stringify!(dl_batch_norm_options), "::", stringify!(cumulative_average))
         );
     }
     test_field_cumulative_average();
@@ -1568,16 +1425,8 @@ pub struct dl_sgd_options {
 }
 #[test]
 fn bindgen_test_layout_dl_sgd_options() {
-    assert_eq!(
-        ::std::mem::size_of::<dl_sgd_options>(),
-        40usize,
-        concat!("Size of: ", stringify!(dl_sgd_options))
-    );
-    assert_eq!(
-        ::std::mem::align_of::<dl_sgd_options>(),
-        8usize,
-        concat!("Alignment of ", stringify!(dl_sgd_options))
-    );
+    assert_eq!(::std::mem::size_of::<dl_sgd_options>(), 40usize, concat!("Size of: ", stringify!(dl_sgd_options)));
+    assert_eq!(::std::mem::align_of::<dl_sgd_options>(), 8usize, concat!("Alignment of ", stringify!(dl_sgd_options)));
     fn test_field_lr() {
         assert_eq!(
             unsafe {
@@ -1598,12 +1447,7 @@ fn bindgen_test_layout_dl_sgd_options() {
                 ::std::ptr::addr_of!((*ptr).momentum) as usize - ptr as usize
             },
             8usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_sgd_options),
-                "::",
-                stringify!(momentum)
-            )
+            concat!("Offset of field: ", stringify!(dl_sgd_options), "::", stringify!(momentum))
         );
     }
     test_field_momentum();
@@ -1615,12 +1459,7 @@ fn bindgen_test_layout_dl_sgd_options() {
                 ::std::ptr::addr_of!((*ptr).dampening) as usize - ptr as usize
             },
             16usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_sgd_options),
-                "::",
-                stringify!(dampening)
-            )
+            concat!("Offset of field: ", stringify!(dl_sgd_options), "::", stringify!(dampening))
         );
     }
     test_field_dampening();
@@ -1632,12 +1471,7 @@ fn bindgen_test_layout_dl_sgd_options() {
                 ::std::ptr::addr_of!((*ptr).weight_decay) as usize - ptr as usize
             },
             24usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_sgd_options),
-                "::",
-                stringify!(weight_decay)
-            )
+            concat!("Offset of field: ", stringify!(dl_sgd_options), "::", stringify!(weight_decay))
         );
     }
     test_field_weight_decay();
@@ -1649,12 +1483,7 @@ fn bindgen_test_layout_dl_sgd_options() {
                 ::std::ptr::addr_of!((*ptr).nesterov) as usize - ptr as usize
             },
             32usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_sgd_options),
-                "::",
-                stringify!(nesterov)
-            )
+            concat!("Offset of field: ", stringify!(dl_sgd_options), "::", stringify!(nesterov))
         );
     }
     test_field_nesterov();
@@ -1671,11 +1500,7 @@ pub struct dl_adam_options {
 }
 #[test]
 fn bindgen_test_layout_dl_adam_options() {
-    assert_eq!(
-        ::std::mem::size_of::<dl_adam_options>(),
-        48usize,
-        concat!("Size of: ", stringify!(dl_adam_options))
-    );
+    assert_eq!(::std::mem::size_of::<dl_adam_options>(), 48usize, concat!("Size of: ", stringify!(dl_adam_options)));
     assert_eq!(
         ::std::mem::align_of::<dl_adam_options>(),
         8usize,
@@ -1701,12 +1526,7 @@ fn bindgen_test_layout_dl_adam_options() {
                 ::std::ptr::addr_of!((*ptr).beta1) as usize - ptr as usize
             },
             8usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_adam_options),
-                "::",
-                stringify!(beta1)
-            )
+            concat!("Offset of field: ", stringify!(dl_adam_options), "::", stringify!(beta1))
         );
     }
     test_field_beta1();
@@ -1718,12 +1538,7 @@ fn bindgen_test_layout_dl_adam_options() {
                 ::std::ptr::addr_of!((*ptr).beta2) as usize - ptr as usize
             },
             16usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_adam_options),
-                "::",
-                stringify!(beta2)
-            )
+            concat!("Offset of field: ", stringify!(dl_adam_options), "::", stringify!(beta2))
         );
     }
     test_field_beta2();
@@ -1747,12 +1562,7 @@ fn bindgen_test_layout_dl_adam_options() {
                 ::std::ptr::addr_of!((*ptr).weight_decay) as usize - ptr as usize
             },
             32usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_adam_options),
-                "::",
-                stringify!(weight_decay)
-            )
+            concat!("Offset of field: ", stringify!(dl_adam_options), "::", stringify!(weight_decay))
         );
     }
     test_field_weight_decay();
@@ -1764,12 +1574,7 @@ fn bindgen_test_layout_dl_adam_options() {
                 ::std::ptr::addr_of!((*ptr).amsgrad) as usize - ptr as usize
             },
             40usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_adam_options),
-                "::",
-                stringify!(amsgrad)
-            )
+            concat!("Offset of field: ", stringify!(dl_adam_options), "::", stringify!(amsgrad))
         );
     }
     test_field_amsgrad();
@@ -1804,12 +1609,7 @@ fn bindgen_test_layout_dl_rmsprop_options() {
                 ::std::ptr::addr_of!((*ptr).lr) as usize - ptr as usize
             },
             0usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_rmsprop_options),
-                "::",
-                stringify!(lr)
-            )
+            concat!("Offset of field: ", stringify!(dl_rmsprop_options), "::", stringify!(lr))
         );
     }
     test_field_lr();
@@ -1821,12 +1621,7 @@ fn bindgen_test_layout_dl_rmsprop_options() {
                 ::std::ptr::addr_of!((*ptr).alpha) as usize - ptr as usize
             },
             8usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_rmsprop_options),
-                "::",
-                stringify!(alpha)
-            )
+            concat!("Offset of field: ", stringify!(dl_rmsprop_options), "::", stringify!(alpha))
         );
     }
     test_field_alpha();
@@ -1838,12 +1633,7 @@ fn bindgen_test_layout_dl_rmsprop_options() {
                 ::std::ptr::addr_of!((*ptr).eps) as usize - ptr as usize
             },
             16usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_rmsprop_options),
-                "::",
-                stringify!(eps)
-            )
+            concat!("Offset of field: ", stringify!(dl_rmsprop_options), "::", stringify!(eps))
         );
     }
     test_field_eps();
@@ -1855,12 +1645,7 @@ fn bindgen_test_layout_dl_rmsprop_options() {
                 ::std::ptr::addr_of!((*ptr).weight_decay) as usize - ptr as usize
             },
             24usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_rmsprop_options),
-                "::",
-                stringify!(weight_decay)
-            )
+            concat!("Offset of field: ", stringify!(dl_rmsprop_options), "::", stringify!(weight_decay))
         );
     }
     test_field_weight_decay();
@@ -1872,12 +1657,7 @@ fn bindgen_test_layout_dl_rmsprop_options() {
                 ::std::ptr::addr_of!((*ptr).momentum) as usize - ptr as usize
             },
             32usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_rmsprop_options),
-                "::",
-                stringify!(momentum)
-            )
+            concat!("Offset of field: ", stringify!(dl_rmsprop_options), "::", stringify!(momentum))
         );
     }
     test_field_momentum();
@@ -1889,12 +1669,7 @@ fn bindgen_test_layout_dl_rmsprop_options() {
                 ::std::ptr::addr_of!((*ptr).centered) as usize - ptr as usize
             },
             40usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_rmsprop_options),
-                "::",
-                stringify!(centered)
-            )
+            concat!("Offset of field: ", stringify!(dl_rmsprop_options), "::", stringify!(centered))
         );
     }
     test_field_centered();
@@ -1928,12 +1703,7 @@ fn bindgen_test_layout_dl_adagrad_options() {
                 ::std::ptr::addr_of!((*ptr).lr) as usize - ptr as usize
             },
             0usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_adagrad_options),
-                "::",
-                stringify!(lr)
-            )
+            concat!("Offset of field: ", stringify!(dl_adagrad_options), "::", stringify!(lr))
         );
     }
     test_field_lr();
@@ -1945,12 +1715,7 @@ fn bindgen_test_layout_dl_adagrad_options() {
                 ::std::ptr::addr_of!((*ptr).lr_decay) as usize - ptr as usize
             },
             8usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_adagrad_options),
-                "::",
-                stringify!(lr_decay)
-            )
+            concat!("Offset of field: ", stringify!(dl_adagrad_options), "::", stringify!(lr_decay))
         );
     }
     test_field_lr_decay();
@@ -1962,12 +1727,7 @@ fn bindgen_test_layout_dl_adagrad_options() {
                 ::std::ptr::addr_of!((*ptr).weight_decay) as usize - ptr as usize
             },
             16usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_adagrad_options),
-                "::",
-                stringify!(weight_decay)
-            )
+            concat!("Offset of field: ", stringify!(dl_adagrad_options), "::", stringify!(weight_decay))
         );
     }
     test_field_weight_decay();
@@ -1979,12 +1739,7 @@ fn bindgen_test_layout_dl_adagrad_options() {
                 ::std::ptr::addr_of!((*ptr).initial_accumulator_value) as usize - ptr as usize
             },
             24usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_adagrad_options),
-                "::",
-                stringify!(initial_accumulator_value)
-            )
+            concat!("Offset of field: ", stringify!(dl_adagrad_options), "::", stringify!(initial_accumulator_value))
         );
     }
     test_field_initial_accumulator_value();
@@ -1996,12 +1751,7 @@ fn bindgen_test_layout_dl_adagrad_options() {
                 ::std::ptr::addr_of!((*ptr).eps) as usize - ptr as usize
             },
             32usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_adagrad_options),
-                "::",
-                stringify!(eps)
-            )
+            concat!("Offset of field: ", stringify!(dl_adagrad_options), "::", stringify!(eps))
         );
     }
     test_field_eps();
@@ -2212,12 +1962,7 @@ fn bindgen_test_layout_dl_plateau_options() {
                 ::std::ptr::addr_of!((*ptr).mode_max) as usize - ptr as usize
             },
             0usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_plateau_options),
-                "::",
-                stringify!(mode_max)
-            )
+            concat!("Offset of field: ", stringify!(dl_plateau_options), "::", stringify!(mode_max))
         );
     }
     test_field_mode_max();
@@ -2229,12 +1974,7 @@ fn bindgen_test_layout_dl_plateau_options() {
                 ::std::ptr::addr_of!((*ptr).factor) as usize - ptr as usize
             },
             8usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_plateau_options),
-                "::",
-                stringify!(factor)
-            )
+            concat!("Offset of field: ", stringify!(dl_plateau_options), "::", stringify!(factor))
         );
     }
     test_field_factor();
@@ -2246,12 +1986,7 @@ fn bindgen_test_layout_dl_plateau_options() {
                 ::std::ptr::addr_of!((*ptr).patience) as usize - ptr as usize
             },
             16usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_plateau_options),
-                "::",
-                stringify!(patience)
-            )
+            concat!("Offset of field: ", stringify!(dl_plateau_options), "::", stringify!(patience))
         );
     }
     test_field_patience();
@@ -2263,12 +1998,7 @@ fn bindgen_test_layout_dl_plateau_options() {
                 ::std::ptr::addr_of!((*ptr).threshold) as usize - ptr as usize
             },
             24usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_plateau_options),
-                "::",
-                stringify!(threshold)
-            )
+            concat!("Offset of field: ", stringify!(dl_plateau_options), "::", stringify!(threshold))
         );
     }
     test_field_threshold();
@@ -2280,12 +2010,7 @@ fn bindgen_test_layout_dl_plateau_options() {
                 ::std::ptr::addr_of!((*ptr).threshold_abs) as usize - ptr as usize
             },
             32usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_plateau_options),
-                "::",
-                stringify!(threshold_abs)
-            )
+            concat!("Offset of field: ", stringify!(dl_plateau_options), "::", stringify!(threshold_abs))
         );
     }
     test_field_threshold_abs();
@@ -2297,12 +2022,7 @@ fn bindgen_test_layout_dl_plateau_options() {
                 ::std::ptr::addr_of!((*ptr).cooldown) as usize - ptr as usize
             },
             40usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_plateau_options),
-                "::",
-                stringify!(cooldown)
-            )
+            concat!("Offset of field: ", stringify!(dl_plateau_options), "::", stringify!(cooldown))
         );
     }
     test_field_cooldown();
@@ -2314,12 +2034,7 @@ fn bindgen_test_layout_dl_plateau_options() {
                 ::std::ptr::addr_of!((*ptr).min_lr) as usize - ptr as usize
             },
             48usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_plateau_options),
-                "::",
-                stringify!(min_lr)
-            )
+            concat!("Offset of field: ", stringify!(dl_plateau_options), "::", stringify!(min_lr))
         );
     }
     test_field_min_lr();
@@ -2331,12 +2046,7 @@ fn bindgen_test_layout_dl_plateau_options() {
                 ::std::ptr::addr_of!((*ptr).eps) as usize - ptr as usize
             },
             56usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_plateau_options),
-                "::",
-                stringify!(eps)
-            )
+            concat!("Offset of field: ", stringify!(dl_plateau_options), "::", stringify!(eps))
         );
     }
     test_field_eps();
@@ -2459,12 +2169,7 @@ fn bindgen_test_layout_dl_loader_options() {
                 ::std::ptr::addr_of!((*ptr).batch_size) as usize - ptr as usize
             },
             0usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_loader_options),
-                "::",
-                stringify!(batch_size)
-            )
+            concat!("Offset of field: ", stringify!(dl_loader_options), "::", stringify!(batch_size))
         );
     }
     test_field_batch_size();
@@ -2476,12 +2181,7 @@ fn bindgen_test_layout_dl_loader_options() {
                 ::std::ptr::addr_of!((*ptr).shuffle) as usize - ptr as usize
             },
             8usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_loader_options),
-                "::",
-                stringify!(shuffle)
-            )
+            concat!("Offset of field: ", stringify!(dl_loader_options), "::", stringify!(shuffle))
         );
     }
     test_field_shuffle();
@@ -2493,12 +2193,7 @@ fn bindgen_test_layout_dl_loader_options() {
                 ::std::ptr::addr_of!((*ptr).seed) as usize - ptr as usize
             },
             16usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_loader_options),
-                "::",
-                stringify!(seed)
-            )
+            concat!("Offset of field: ", stringify!(dl_loader_options), "::", stringify!(seed))
         );
     }
     test_field_seed();
@@ -2510,12 +2205,7 @@ fn bindgen_test_layout_dl_loader_options() {
                 ::std::ptr::addr_of!((*ptr).drop_last) as usize - ptr as usize
             },
             24usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_loader_options),
-                "::",
-                stringify!(drop_last)
-            )
+            concat!("Offset of field: ", stringify!(dl_loader_options), "::", stringify!(drop_last))
         );
     }
     test_field_drop_last();
@@ -2527,12 +2217,7 @@ fn bindgen_test_layout_dl_loader_options() {
                 ::std::ptr::addr_of!((*ptr).num_workers) as usize - ptr as usize
             },
             28usize,
-            concat!(
-                "Offset of field: ",
-                stringify!(dl_loader_options),
-                "::",
-                stringify!(num_workers)
-            )
+            concat!("Offset of field: ", stringify!(dl_loader_options), "::", stringify!(num_workers))
         );
     }
     test_field_num_workers();

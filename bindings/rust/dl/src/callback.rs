@@ -36,10 +36,9 @@ pub(crate) fn run<F: FnOnce() -> Result<()>>(what: &str, body: F) -> ffi::dl_sta
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => ffi::dl_status::DL_OK,
         Ok(Err(e)) => report(&e),
-        Err(payload) => report(&Error::new(
-            Status::Internal,
-            format!("panic in {}: {}", what, panic_message(&*payload)),
-        )),
+        Err(payload) => {
+            report(&Error::new(Status::Internal, format!("panic in {}: {}", what, panic_message(&*payload))))
+        }
     }
 }
 

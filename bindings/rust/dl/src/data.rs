@@ -90,9 +90,7 @@ extern "C" fn get_item_trampoline<T: CustomDataset>(
 fn new_dataset(f: impl FnOnce(*mut *mut ffi::dl_dataset) -> ffi::dl_status) -> Result<Dataset> {
     let mut out = ptr::null_mut();
     check(f(&mut out))?;
-    Ok(Dataset {
-        raw: NonNull::new(out).expect("libdl returned DL_OK without a dataset"),
-    })
+    Ok(Dataset { raw: NonNull::new(out).expect("libdl returned DL_OK without a dataset") })
 }
 
 impl Dataset {
@@ -127,10 +125,7 @@ impl Dataset {
     pub fn custom<T: CustomDataset>(value: T) -> Result<Dataset> {
         let size = value.len();
         if size < 0 {
-            return Err(Error::new(
-                Status::InvalidArgument,
-                format!("Dataset::custom: len() is {}", size),
-            ));
+            return Err(Error::new(Status::InvalidArgument, format!("Dataset::custom: len() is {}", size)));
         }
         let data = Box::into_raw(Box::new(value));
         // SAFETY: the trampoline and free function match T; libdl frees data
@@ -272,9 +267,7 @@ impl DataLoader {
         let mut out = ptr::null_mut();
         // SAFETY: the dataset handle is live, c lives for the call.
         check(unsafe { ffi::dl_loader_new(ds.raw.as_ptr(), &c, &mut out) })?;
-        Ok(DataLoader {
-            raw: NonNull::new(out).expect("libdl returned DL_OK without a loader"),
-        })
+        Ok(DataLoader { raw: NonNull::new(out).expect("libdl returned DL_OK without a loader") })
     }
 
     /// Batches per epoch.

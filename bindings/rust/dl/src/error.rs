@@ -83,20 +83,14 @@ impl Error {
     /// forward or a [`crate::data::CustomDataset`]: libdl reports it to the
     /// caller of the call that ran your code, with this message.
     pub fn new(status: Status, message: impl Into<String>) -> Error {
-        Error {
-            status,
-            message: message.into(),
-        }
+        Error { status, message: message.into() }
     }
 
     /// The error of the libdl call on this thread that just returned `s`.
     pub(crate) fn last(s: ffi::dl_status) -> Error {
         // SAFETY: the message is thread-local, never NULL, valid until the next dl_ call here.
         let message = unsafe { CStr::from_ptr(ffi::dl_last_error_message()) };
-        Error {
-            status: Status::from_raw(s),
-            message: message.to_string_lossy().into_owned(),
-        }
+        Error { status: Status::from_raw(s), message: message.to_string_lossy().into_owned() }
     }
 
     /// The error code.

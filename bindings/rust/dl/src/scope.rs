@@ -133,10 +133,7 @@ pub fn is_grad_enabled() -> bool {
 /// # Ok(()) }
 /// ```
 pub fn no_grad() -> NoGradGuard {
-    NoGradGuard {
-        previous: set_grad_enabled(false),
-        _not_send: PhantomData,
-    }
+    NoGradGuard { previous: set_grad_enabled(false), _not_send: PhantomData }
 }
 
 /// The guard of [`no_grad`] (not `Send`: grad mode is per thread).

@@ -64,14 +64,8 @@ pub enum Device {
 impl Device {
     pub(crate) fn to_raw(self) -> ffi::dl_device {
         match self {
-            Device::Cpu => ffi::dl_device {
-                type_: ffi::dl_device_type::DL_CPU,
-                index: 0,
-            },
-            Device::Cuda(index) => ffi::dl_device {
-                type_: ffi::dl_device_type::DL_CUDA,
-                index,
-            },
+            Device::Cpu => ffi::dl_device { type_: ffi::dl_device_type::DL_CPU, index: 0 },
+            Device::Cuda(index) => ffi::dl_device { type_: ffi::dl_device_type::DL_CUDA, index },
         }
     }
 }
@@ -146,9 +140,7 @@ fn numel_of(shape: &[i64]) -> Result<usize> {
     for &s in shape {
         let s = usize::try_from(s)
             .map_err(|_| Error::new(Status::Shape, format!("shape {:?} has a negative size", shape)))?;
-        n = n
-            .checked_mul(s)
-            .ok_or_else(|| Error::new(Status::Shape, format!("shape {:?} is too large", shape)))?;
+        n = n.checked_mul(s).ok_or_else(|| Error::new(Status::Shape, format!("shape {:?} is too large", shape)))?;
     }
     Ok(n)
 }
@@ -209,12 +201,7 @@ impl Tensor {
         if n != data.len() {
             return Err(Error::new(
                 Status::Shape,
-                format!(
-                    "Tensor::from_slice: shape {:?} has {} elements, the slice {}",
-                    shape,
-                    n,
-                    data.len()
-                ),
+                format!("Tensor::from_slice: shape {:?} has {} elements, the slice {}", shape, n, data.len()),
             ));
         }
         let ndim = ndim_of(shape)?;
@@ -347,11 +334,7 @@ impl Tensor {
         let mut d = Device::Cpu.to_raw();
         // SAFETY: raw is live, d a valid out-parameter.
         check(unsafe { ffi::dl_tensor_device(raw, &mut d) })?;
-        Ok(if d.type_ == ffi::dl_device_type::DL_CUDA {
-            Device::Cuda(d.index)
-        } else {
-            Device::Cpu
-        })
+        Ok(if d.type_ == ffi::dl_device_type::DL_CUDA { Device::Cuda(d.index) } else { Device::Cpu })
     }
 
     pub fn is_contiguous(&self) -> Result<bool> {
@@ -367,12 +350,7 @@ impl Tensor {
         if d != T::DTYPE {
             return Err(Error::new(
                 Status::DType,
-                format!(
-                    "Tensor::{}: the tensor is {:?}, the slice's elements {:?}",
-                    what,
-                    d,
-                    T::DTYPE
-                ),
+                format!("Tensor::{}: the tensor is {:?}, the slice's elements {:?}", what, d, T::DTYPE),
             ));
         }
         Ok(())
@@ -472,11 +450,7 @@ impl Tensor {
         // SAFETY: raw is live, out a valid out-parameter.
         check(unsafe { ffi::dl_tensor_grad(raw, &mut out) })?;
         // SAFETY: a non-NULL result is a new handle we own.
-        Ok(if out.is_null() {
-            None
-        } else {
-            Some(unsafe { Tensor::from_raw(out) })
-        })
+        Ok(if out.is_null() { None } else { Some(unsafe { Tensor::from_raw(out) }) })
     }
 
     /// Drops the gradient (as `set_to_none`).

@@ -20,12 +20,7 @@ fn expression(name: &str, v: &[Tensor]) -> Result<Tensor> {
         "reduce_dims" => (&v[0] * &v[0])?.sum(&[0, 2], true)? + v[0].mean(&[1], true)?,
         "var_std" => v[0].var(&[1], 1, false)? + v[0].std(&[0], 0, false)?.sum_all()?,
         "matmul_batched" => v[0].matmul(&v[1]),
-        "views" => v[0]
-            .transpose(0, 2)?
-            .reshape(&[4, 6])?
-            .narrow(1, 1, 4)?
-            .permute(&[1, 0])?
-            .exp(),
+        "views" => v[0].transpose(0, 2)?.reshape(&[4, 6])?.narrow(1, 1, 4)?.permute(&[1, 0])?.exp(),
         "cat_stack" => {
             let (ab, ba) = (Tensor::cat(&[&v[0], &v[1]], 1)?, Tensor::cat(&[&v[1], &v[0]], 1)?);
             Tensor::stack(&[&ab, &ba], 0)
@@ -59,12 +54,7 @@ fn every_fixture_expression_matches_pytorch() {
         }
         let out = expression(name, &inputs).unwrap();
         assert_tensor_close(&out, entry.get("out"), 1e-10, 1e-12, name);
-        (&out * &entry.get("w").tensor())
-            .unwrap()
-            .sum_all()
-            .unwrap()
-            .backward()
-            .unwrap();
+        (&out * &entry.get("w").tensor()).unwrap().sum_all().unwrap().backward().unwrap();
         for (i, (t, want)) in inputs.iter().zip(entry.get("grads").arr()).enumerate() {
             let grad = t.grad().unwrap().expect("a gradient");
             assert_tensor_close(&grad, want, 1e-9, 1e-11, &format!("{} grad {}", name, i));
@@ -93,10 +83,7 @@ fn gradient_matches_float64_finite_differences() {
             let at = |d: f64| {
                 let mut p = ws.clone();
                 p[i] += d;
-                composite(&x, &Tensor::from_slice(&p, &[4, 2]).unwrap())
-                    .unwrap()
-                    .item()
-                    .unwrap()
+                composite(&x, &Tensor::from_slice(&p, &[4, 2]).unwrap()).unwrap().item().unwrap()
             };
             (at(h) - at(-h)) / (2.0 * h)
         })
@@ -133,10 +120,7 @@ fn backward_with_a_gradient_for_a_non_scalar() {
     let y = (&x * &x).unwrap();
     assert_eq!(y.backward().unwrap_err().status(), Status::Shape);
     let wrong = Tensor::ones(&[2], DType::Float64).unwrap();
-    assert_eq!(
-        y.backward_with(Some(&wrong), false).unwrap_err().status(),
-        Status::Shape
-    );
+    assert_eq!(y.backward_with(Some(&wrong), false).unwrap_err().status(), Status::Shape);
     let g = Tensor::from_slice(&[1.0f64, 0.5, -1.0], &[3]).unwrap();
     y.backward_with(Some(&g), false).unwrap();
     assert_eq!(values(&x.grad().unwrap().unwrap()), [2.0, 2.0, -6.0]); // 2x * g

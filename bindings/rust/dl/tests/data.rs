@@ -33,23 +33,14 @@ fn idx_files_read_and_normalize() -> Result<()> {
     let (x, y) = ds.get(1)?;
     assert_eq!(x.shape()?, [1, 2, 2]);
     assert_eq!(x.dtype()?, DType::Float32);
-    assert_close(
-        &values(&x),
-        &[10.0 / 255.0, 11.0 / 255.0, 12.0 / 255.0, 13.0 / 255.0],
-        1e-7,
-        0.0,
-        "ToTensor",
-    );
+    assert_close(&values(&x), &[10.0 / 255.0, 11.0 / 255.0, 12.0 / 255.0, 13.0 / 255.0], 1e-7, 0.0, "ToTensor");
     assert_eq!((y.dtype()?, y.item()?), (DType::Int64, 0.0));
     let normalized = ds.normalize(&[0.5], &[0.25])?;
     let (x, _) = normalized.get(2)?;
     let want: Vec<f64> = (20..24).map(|p| (p as f64 / 255.0 - 0.5) / 0.25).collect();
     assert_close(&values(&x), &want, 1e-6, 1e-7, "Normalize");
     assert_eq!(ds.get(3).unwrap_err().status(), Status::InvalidArgument);
-    assert_eq!(
-        ds.normalize(&[0.5, 0.5], &[0.25]).unwrap_err().status(),
-        Status::InvalidArgument
-    );
+    assert_eq!(ds.normalize(&[0.5, 0.5], &[0.25]).unwrap_err().status(), Status::InvalidArgument);
     let e = ds.normalize(&[0.5], &[0.0]).unwrap_err();
     assert!(e.message().starts_with("dl_dataset_normalize: "), "{}", e);
     // The test split is missing: an IO error naming the file.
@@ -79,11 +70,7 @@ fn epoch(loader: &mut DataLoader) -> Result<Vec<Vec<i64>>> {
         let labels = y.to_vec::<i64>()?;
         let xs = x.to_vec::<f32>()?;
         for (k, &l) in labels.iter().enumerate() {
-            assert_eq!(
-                (xs[2 * k], xs[2 * k + 1]),
-                (l as f32, -(l as f32)),
-                "x and y of one example"
-            );
+            assert_eq!((xs[2 * k], xs[2 * k + 1]), (l as f32, -(l as f32)), "x and y of one example");
         }
         batches.push(labels);
     }
@@ -93,35 +80,16 @@ fn epoch(loader: &mut DataLoader) -> Result<Vec<Vec<i64>>> {
 #[test]
 fn the_loader_batches_shuffles_by_seed_and_reshuffles_each_epoch() -> Result<()> {
     let ds = numbered(10)?;
-    let mut plain = DataLoader::new(
-        &ds,
-        LoaderOptions {
-            batch_size: 4,
-            ..Default::default()
-        },
-    )?;
+    let mut plain = DataLoader::new(&ds, LoaderOptions { batch_size: 4, ..Default::default() })?;
     assert_eq!(plain.num_batches()?, 3);
     assert_eq!(epoch(&mut plain)?, [vec![0, 1, 2, 3], vec![4, 5, 6, 7], vec![8, 9]]);
     assert_eq!(epoch(&mut plain)?, [vec![0, 1, 2, 3], vec![4, 5, 6, 7], vec![8, 9]]);
-    let mut dropping = DataLoader::new(
-        &ds,
-        LoaderOptions {
-            batch_size: 4,
-            drop_last: true,
-            ..Default::default()
-        },
-    )?;
+    let mut dropping = DataLoader::new(&ds, LoaderOptions { batch_size: 4, drop_last: true, ..Default::default() })?;
     assert_eq!(dropping.num_batches()?, 2);
     assert_eq!(epoch(&mut dropping)?.len(), 2);
 
     let shuffled = |workers: i32, seed: u64| -> Result<Vec<Vec<Vec<i64>>>> {
-        let o = LoaderOptions {
-            batch_size: 3,
-            shuffle: true,
-            seed,
-            num_workers: workers,
-            ..Default::default()
-        };
+        let o = LoaderOptions { batch_size: 3, shuffle: true, seed, num_workers: workers, ..Default::default() };
         let mut loader = DataLoader::new(&ds, o)?;
         (0..3).map(|_| epoch(&mut loader)).collect()
     };
@@ -140,25 +108,12 @@ fn the_loader_batches_shuffles_by_seed_and_reshuffles_each_epoch() -> Result<()>
 #[test]
 fn loader_options_are_checked() -> Result<()> {
     let ds = numbered(4)?;
-    let e = DataLoader::new(
-        &ds,
-        LoaderOptions {
-            batch_size: 0,
-            ..Default::default()
-        },
-    )
-    .unwrap_err();
+    let e = DataLoader::new(&ds, LoaderOptions { batch_size: 0, ..Default::default() }).unwrap_err();
     assert_eq!(e.status(), Status::InvalidArgument);
     assert!(e.message().starts_with("dl_loader_new: "), "{}", e);
     assert_eq!(
         LoaderOptions::default(),
-        LoaderOptions {
-            batch_size: 1,
-            shuffle: false,
-            seed: 0,
-            drop_last: false,
-            num_workers: 0
-        }
+        LoaderOptions { batch_size: 1, shuffle: false, seed: 0, drop_last: false, num_workers: 0 }
     );
     let x = Tensor::zeros(&[3, 2], DType::Float32)?;
     let y = Tensor::zeros(&[4], DType::Int64)?;
@@ -186,32 +141,18 @@ impl CustomDataset for Squares {
         if i == self.panic_at {
             panic!("example {} exploded", i);
         }
-        Ok((
-            Tensor::from_slice(&[i as f32, (i * i) as f32], &[2])?,
-            Tensor::scalar(i)?,
-        ))
+        Ok((Tensor::from_slice(&[i as f32, (i * i) as f32], &[2])?, Tensor::scalar(i)?))
     }
 }
 
 #[test]
 fn a_custom_dataset_feeds_the_loader_from_worker_threads() -> Result<()> {
     let calls = Arc::new(AtomicUsize::new(0));
-    let ds = Dataset::custom(Squares {
-        n: 9,
-        refuse: -1,
-        panic_at: -1,
-        calls: calls.clone(),
-    })?;
+    let ds = Dataset::custom(Squares { n: 9, refuse: -1, panic_at: -1, calls: calls.clone() })?;
     assert_eq!(ds.len()?, 9);
     let (x, y) = ds.get(3)?;
     assert_eq!((x.to_vec::<f32>()?, y.item()?), (vec![3.0, 9.0], 3.0));
-    let o = LoaderOptions {
-        batch_size: 4,
-        shuffle: true,
-        seed: 5,
-        num_workers: 2,
-        ..Default::default()
-    };
+    let o = LoaderOptions { batch_size: 4, shuffle: true, seed: 5, num_workers: 2, ..Default::default() };
     let mut loader = DataLoader::new(&ds, o)?;
     let mut seen = BTreeSet::new();
     for batch in &mut loader {
@@ -233,35 +174,17 @@ fn a_custom_dataset_feeds_the_loader_from_worker_threads() -> Result<()> {
 
 #[test]
 fn errors_and_panics_of_a_custom_dataset_come_back_as_err() -> Result<()> {
-    let squares = |refuse, panic_at| {
-        Dataset::custom(Squares {
-            n: 8,
-            refuse,
-            panic_at,
-            calls: Arc::new(AtomicUsize::new(0)),
-        })
-    };
+    let squares =
+        |refuse, panic_at| Dataset::custom(Squares { n: 8, refuse, panic_at, calls: Arc::new(AtomicUsize::new(0)) });
     let ds = squares(2, 5)?;
     let e = ds.get(2).unwrap_err();
     assert_eq!(e.status(), Status::Format);
-    assert_eq!(
-        e.message(),
-        "dl_dataset_get: get_item returned DL_ERR_FORMAT for index 2: example 2 is damaged"
-    );
+    assert_eq!(e.message(), "dl_dataset_get: get_item returned DL_ERR_FORMAT for index 2: example 2 is damaged");
     let e = ds.get(5).unwrap_err();
     assert_eq!(e.status(), Status::Internal);
-    assert!(
-        e.message()
-            .ends_with("index 5: panic in CustomDataset::get: example 5 exploded"),
-        "{}",
-        e
-    );
+    assert!(e.message().ends_with("index 5: panic in CustomDataset::get: example 5 exploded"), "{}", e);
     for workers in [0, 2] {
-        let o = LoaderOptions {
-            batch_size: 4,
-            num_workers: workers,
-            ..Default::default()
-        };
+        let o = LoaderOptions { batch_size: 4, num_workers: workers, ..Default::default() };
         let e = DataLoader::new(&squares(2, -1)?, o)?.next().unwrap().unwrap_err();
         assert_eq!(e.status(), Status::Format, "workers {}", workers);
         assert!(e.message().starts_with("dl_loader_next: "), "{}", e);
@@ -270,11 +193,7 @@ fn errors_and_panics_of_a_custom_dataset_come_back_as_err() -> Result<()> {
         assert_eq!(loader.next().unwrap()?.1.to_vec::<i64>()?, [0, 1, 2, 3]);
         let e = loader.next().unwrap().unwrap_err();
         assert_eq!(e.status(), Status::Internal, "workers {}", workers);
-        assert!(
-            e.message().ends_with("panic in CustomDataset::get: example 5 exploded"),
-            "{}",
-            e
-        );
+        assert!(e.message().ends_with("panic in CustomDataset::get: example 5 exploded"), "{}", e);
     }
     Ok(())
 }

@@ -30,11 +30,7 @@ fn dropping_a_tensor_frees_its_memory_at_once() -> Result<()> {
     drop(big);
     dl::empty_cache()?;
     let after = rss();
-    assert!(
-        after < before + 16 * MIB,
-        "after drop: {} MiB above the start",
-        (after - before) / MIB
-    );
+    assert!(after < before + 16 * MIB, "after drop: {} MiB above the start", (after - before) / MIB);
     Ok(())
 }
 
@@ -59,27 +55,10 @@ fn five_thousand_training_steps_keep_memory_flat() -> Result<()> {
     let x = Tensor::randn(&[512, 32], DType::Float32)?;
     let y = Tensor::randint(0, 10, &[512], DType::Int64)?;
     let ds = Dataset::from_tensors(&x, &y)?;
-    let mut loader = DataLoader::new(
-        &ds,
-        LoaderOptions {
-            batch_size: 32,
-            shuffle: true,
-            seed: 3,
-            ..Default::default()
-        },
-    )?;
-    let net = Custom::new(Mlp {
-        fc1: Linear::new(32, 64)?,
-        fc2: Linear::new(64, 10)?,
-    })?;
-    let mut opt = Sgd::new(
-        &net,
-        SgdOptions {
-            lr: 0.01,
-            momentum: 0.9,
-            ..Default::default()
-        },
-    )?;
+    let mut loader =
+        DataLoader::new(&ds, LoaderOptions { batch_size: 32, shuffle: true, seed: 3, ..Default::default() })?;
+    let net = Custom::new(Mlp { fc1: Linear::new(32, 64)?, fc2: Linear::new(64, 10)? })?;
+    let mut opt = Sgd::new(&net, SgdOptions { lr: 0.01, momentum: 0.9, ..Default::default() })?;
     let mut sched = LambdaLR::new(&opt, |epoch| 0.99f64.powi(epoch as i32))?;
     let (mut step, mut at_1000, mut first_loss, mut last_loss) = (0, 0, 0.0, 0.0);
     while step < 5000 {
@@ -105,16 +84,7 @@ fn five_thousand_training_steps_keep_memory_flat() -> Result<()> {
     }
     let at_5000 = rss();
     let growth = at_5000.saturating_sub(at_1000);
-    assert!(
-        growth < 256 * 1024,
-        "RSS grew by {} KiB from step 1000 to 5000",
-        growth / 1024
-    );
-    assert!(
-        last_loss < first_loss,
-        "training did nothing: {} -> {}",
-        first_loss,
-        last_loss
-    );
+    assert!(growth < 256 * 1024, "RSS grew by {} KiB from step 1000 to 5000", growth / 1024);
+    assert!(last_loss < first_loss, "training did nothing: {} -> {}", first_loss, last_loss);
     Ok(())
 }

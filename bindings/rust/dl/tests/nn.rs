@@ -45,10 +45,7 @@ fn linear_is_x_w_transposed_plus_b() -> Result<()> {
 
 #[test]
 fn sequential_names_parameters_as_pytorch() -> Result<()> {
-    let model = Sequential::new()?
-        .append(Linear::new(4, 3)?)?
-        .append(ReLU::new()?)?
-        .append(Linear::new(3, 2)?)?;
+    let model = Sequential::new()?.append(Linear::new(4, 3)?)?.append(ReLU::new()?)?.append(Linear::new(3, 2)?)?;
     let names: Vec<String> = model.named_parameters()?.into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["0.weight", "0.bias", "2.weight", "2.bias"]);
     assert_eq!(model.parameters()?.len(), 4);
@@ -69,22 +66,13 @@ fn sequential_names_parameters_as_pytorch() -> Result<()> {
 
 #[test]
 fn a_pytorch_checkpoint_loads_and_gives_pytorch_output() -> Result<()> {
-    let model = Sequential::new()?
-        .append(Linear::new(4, 3)?)?
-        .append(ReLU::new()?)?
-        .append(Linear::new(3, 2)?)?;
+    let model = Sequential::new()?.append(Linear::new(4, 3)?)?.append(ReLU::new()?)?.append(Linear::new(3, 2)?)?;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures");
     model.load(&dir.join("torch_mlp.safetensors"))?;
     let io = fixture("torch_mlp_io.json");
     let x: Vec<f32> = io.get("x").get("data").f64s().iter().map(|&v| v as f32).collect();
     let y = model.forward(&Tensor::from_slice(&x, &[2, 4])?)?;
-    assert_close(
-        &values(&y),
-        &io.get("y").get("data").f64s(),
-        1e-6,
-        1e-6,
-        "PyTorch's output",
-    );
+    assert_close(&values(&y), &io.get("y").get("data").f64s(), 1e-6, 1e-6, "PyTorch's output");
     // Save, change, load back: the saved values return; a failed load changes nothing.
     let tmp = temp_dir("checkpoint");
     let path = tmp.join("mlp.safetensors");
@@ -142,13 +130,7 @@ fn a_custom_module_forwards_through_libdl_and_trains() -> Result<()> {
     let manual = (fc2.forward(&fc1.forward(&x.reshape(&[3, 4])?)?.relu()?)? * 2.0)?;
     assert_eq!(values(&y), values(&manual));
     // The optimizer sees every declared parameter: one step moves them all.
-    let mut opt = Sgd::new(
-        &net,
-        SgdOptions {
-            lr: 0.1,
-            ..Default::default()
-        },
-    )?;
+    let mut opt = Sgd::new(&net, SgdOptions { lr: 0.1, ..Default::default() })?;
     let before: Vec<Vec<f64>> = net.parameters()?.iter().map(values).collect();
     net.forward(&x)?.sum_all()?.backward()?;
     opt.step()?;
@@ -156,9 +138,7 @@ fn a_custom_module_forwards_through_libdl_and_trains() -> Result<()> {
     assert!(before.iter().zip(&after).all(|(b, a)| b != a));
     // In a container, and from another thread.
     let seq = Sequential::new()?.append(net)?.append(Sigmoid::new()?)?;
-    let y = std::thread::spawn(move || seq.forward(&Tensor::ones(&[1, 4], DType::Float32)?))
-        .join()
-        .unwrap()?;
+    let y = std::thread::spawn(move || seq.forward(&Tensor::ones(&[1, 4], DType::Float32)?)).join().unwrap()?;
     assert!(values(&y).iter().all(|&v| v > 0.0 && v < 1.0));
     Ok(())
 }
@@ -188,21 +168,11 @@ fn errors_and_panics_in_forward_come_back_as_err() -> Result<()> {
     );
     let e = Custom::new(Failing { how: "shape" })?.forward(&x).unwrap_err();
     assert_eq!(e.status(), Status::Shape);
-    assert!(
-        e.message()
-            .ends_with("DL_ERR_SHAPE: dl_matmul: shapes [2, 3] and [7, 7] cannot be multiplied"),
-        "{}",
-        e
-    );
+    assert!(e.message().ends_with("DL_ERR_SHAPE: dl_matmul: shapes [2, 3] and [7, 7] cannot be multiplied"), "{}", e);
     let panicking = Custom::with_name("Panicky", Failing { how: "panic" })?;
     let e = panicking.forward(&x).unwrap_err();
     assert_eq!(e.status(), Status::Internal);
-    assert!(
-        e.message()
-            .contains("module 'Panicky' returned DL_ERR_INTERNAL: panic in forward: boom"),
-        "{}",
-        e
-    );
+    assert!(e.message().contains("module 'Panicky' returned DL_ERR_INTERNAL: panic in forward: boom"), "{}", e);
     // Through a container inside another custom module: the innermost cause survives.
     struct Outer {
         inner: Sequential,
@@ -215,16 +185,10 @@ fn errors_and_panics_in_forward_come_back_as_err() -> Result<()> {
             vec![("inner", &self.inner)]
         }
     }
-    let outer = Custom::new(Outer {
-        inner: Sequential::new()?.append(Identity::new()?)?.append(panicking)?,
-    })?;
+    let outer = Custom::new(Outer { inner: Sequential::new()?.append(Identity::new()?)?.append(panicking)? })?;
     let e = outer.forward(&x).unwrap_err();
     assert_eq!(e.status(), Status::Internal);
-    assert!(
-        e.message().contains("'Outer'") && e.message().ends_with("panic in forward: boom"),
-        "{}",
-        e
-    );
+    assert!(e.message().contains("'Outer'") && e.message().ends_with("panic in forward: boom"), "{}", e);
     // A panic leaves the module usable.
     let fine = Custom::new(Failing { how: "shape" })?;
     assert_eq!(fine.forward(&x).unwrap_err().status(), Status::Shape);
@@ -250,9 +214,7 @@ impl CustomModule for Counted {
 #[test]
 fn a_custom_module_is_freed_when_its_last_holder_drops() -> Result<()> {
     let dropped = Arc::new(AtomicUsize::new(0));
-    let m = Custom::new(Counted {
-        dropped: dropped.clone(),
-    })?;
+    let m = Custom::new(Counted { dropped: dropped.clone() })?;
     let seq = Sequential::new()?;
     seq.push(&m)?;
     drop(m);
@@ -261,14 +223,7 @@ fn a_custom_module_is_freed_when_its_last_holder_drops() -> Result<()> {
     drop(seq);
     assert_eq!(dropped.load(Ordering::SeqCst), 1);
     // A name libdl refuses: the value is freed at once, nothing leaks.
-    let e = Custom::with_name(
-        "Bad\0Name",
-        Counted {
-            dropped: dropped.clone(),
-        },
-    )
-    .err()
-    .unwrap();
+    let e = Custom::with_name("Bad\0Name", Counted { dropped: dropped.clone() }).err().unwrap();
     assert_eq!(e.status(), Status::InvalidArgument);
     assert_eq!(dropped.load(Ordering::SeqCst), 2);
     Ok(())
@@ -297,73 +252,26 @@ fn dropout_follows_train_and_eval() -> Result<()> {
 #[test]
 fn the_image_layer_cnn_trains_as_in_pytorch() -> Result<()> {
     let f = fixture("cnn.json");
-    let cumulative = BatchNormOptions {
-        momentum: None,
-        ..Default::default()
-    };
+    let cumulative = BatchNormOptions { momentum: None, ..Default::default() };
     let model = Sequential::new()?
-        .append(Conv2d::new(
-            3,
-            4,
-            (3, 3),
-            Conv2dOptions {
-                padding: Padding::Explicit(1, 1),
-                ..Default::default()
-            },
-        )?)?
+        .append(Conv2d::new(3, 4, (3, 3), Conv2dOptions { padding: Padding::Explicit(1, 1), ..Default::default() })?)?
         .append(BatchNorm2d::new(4, BatchNormOptions::default())?)?
         .append(ReLU::new()?)?
         .append(MaxPool2d::new((2, 2), Pool2dOptions::default())?)?
-        .append(Conv2d::new(
-            4,
-            6,
-            (3, 3),
-            Conv2dOptions {
-                groups: 2,
-                bias: false,
-                ..Default::default()
-            },
-        )?)?
+        .append(Conv2d::new(4, 6, (3, 3), Conv2dOptions { groups: 2, bias: false, ..Default::default() })?)?
         .append(BatchNorm2d::new(6, cumulative)?)?
-        .append(AvgPool2d::new(
-            (2, 2),
-            Pool2dOptions {
-                ceil_mode: true,
-                ..Default::default()
-            },
-        )?)?
+        .append(AvgPool2d::new((2, 2), Pool2dOptions { ceil_mode: true, ..Default::default() })?)?
         .append(AdaptiveAvgPool2d::new((1, 1))?)?
         .append(Flatten::new(1, -1)?)?
         .append(Linear::new(6, 3)?)?
-        .append(BatchNorm1d::new(
-            3,
-            BatchNormOptions {
-                eps: 1e-3,
-                momentum: Some(0.2),
-                ..Default::default()
-            },
-        )?)?;
+        .append(BatchNorm1d::new(3, BatchNormOptions { eps: 1e-3, momentum: Some(0.2), ..Default::default() })?)?;
     for (name, p) in model.named_parameters()? {
-        let v: Vec<f32> = f
-            .get("initial")
-            .get(&name)
-            .get("data")
-            .f64s()
-            .iter()
-            .map(|&x| x as f32)
-            .collect();
+        let v: Vec<f32> = f.get("initial").get(&name).get("data").f64s().iter().map(|&x| x as f32).collect();
         p.copy_from(&v)?;
     }
     let x = f.get("x").tensor().to_dtype(DType::Float32)?;
     let y = f.get("y").tensor();
-    let mut opt = Sgd::new(
-        &model,
-        SgdOptions {
-            lr: 0.1,
-            momentum: 0.9,
-            ..Default::default()
-        },
-    )?;
+    let mut opt = Sgd::new(&model, SgdOptions { lr: 0.1, momentum: 0.9, ..Default::default() })?;
     for (step, want) in f.get("losses").f64s().iter().enumerate() {
         opt.zero_grad()?;
         let loss = F::cross_entropy(&model.forward(&x)?, &y, Reduction::Mean)?;
@@ -393,43 +301,21 @@ fn image_functions_closed_forms() -> Result<()> {
     // A 2x2 kernel of ones with bias 1 sums each window, plus 1.
     let w = Tensor::ones(&[1, 1, 2, 2], DType::Float32)?;
     let b = Tensor::ones(&[1], DType::Float32)?;
-    let y = x.conv2d(
-        &w,
-        Some(&b),
-        &Conv2dOptions {
-            stride: (2, 2),
-            ..Default::default()
-        },
-    )?;
+    let y = x.conv2d(&w, Some(&b), &Conv2dOptions { stride: (2, 2), ..Default::default() })?;
     assert_eq!(y.to_vec::<f32>()?, [11.0, 19.0, 43.0, 51.0]);
-    let same = x.conv2d(
-        &w,
-        None,
-        &Conv2dOptions {
-            padding: Padding::Same,
-            ..Default::default()
-        },
-    )?;
+    let same = x.conv2d(&w, None, &Conv2dOptions { padding: Padding::Same, ..Default::default() })?;
     assert_eq!(same.shape()?, [1, 1, 4, 4]);
     let e = x.max_pool2d((5, 5), &pool).unwrap_err();
     assert_eq!(e.status(), Status::Shape);
     assert_eq!(x.dropout(0.5, false)?.to_vec::<f32>()?, x.to_vec::<f32>()?);
     assert_eq!(x.dropout2d(0.5, false)?.to_vec::<f32>()?, x.to_vec::<f32>()?);
     // Batch norm in training: each channel to mean 0, biased variance 1.
-    let bn = x
-        .reshape(&[2, 2, 4])?
-        .batch_norm(None, None, None, None, true, 0.1, 0.0)?;
+    let bn = x.reshape(&[2, 2, 4])?.batch_norm(None, None, None, None, true, 0.1, 0.0)?;
     for c in 0..2 {
         let v = values(&bn.select(1, c)?);
         let mean = v.iter().sum::<f64>() / 8.0;
         let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 8.0;
-        assert!(
-            mean.abs() < 1e-6 && (var - 1.0).abs() < 1e-5,
-            "channel {}: {} {}",
-            c,
-            mean,
-            var
-        );
+        assert!(mean.abs() < 1e-6 && (var - 1.0).abs() < 1e-5, "channel {}: {} {}", c, mean, var);
     }
     let sm = Softmax::new(1)?.forward(&Tensor::zeros(&[2, 4], DType::Float32)?)?;
     assert_eq!(values(&sm), vec![0.25; 8]);
@@ -476,9 +362,7 @@ fn losses_match_pytorch() -> Result<()> {
         };
         let what = format!("{} {}", kind, e.get("reduction").str());
         assert_tensor_close(&loss, e.get("out"), 1e-10, 1e-12, &what);
-        (&loss * &Tensor::ones(&loss.shape()?, DType::Float64)?)?
-            .sum_all()?
-            .backward()?;
+        (&loss * &Tensor::ones(&loss.shape()?, DType::Float64)?)?.sum_all()?.backward()?;
         assert_tensor_close(&x.grad()?.unwrap(), e.get("grad"), 1e-9, 1e-11, &what);
         checked += 1;
     }

@@ -121,13 +121,7 @@ fn run(opt: &mut Optimizer, m: &Model, x: &Tensor, y: &Tensor, want_losses: &[f6
         let loss = m.loss(x, y)?;
         loss.backward()?;
         opt.step()?;
-        assert_close(
-            &[loss.item()?],
-            &[*want],
-            0.0,
-            1e-10,
-            &format!("{} step {}", what, step),
-        );
+        assert_close(&[loss.item()?], &[*want], 0.0, 1e-10, &format!("{} step {}", what, step));
     }
     Ok(())
 }
@@ -151,10 +145,7 @@ fn every_optimizer_follows_pytorch_for_fifty_steps() -> Result<()> {
             assert_tensor_close(p, r.get("final").get(k), 1e-9, 1e-11, &format!("{} {}", what, k));
         }
     }
-    assert_eq!(
-        kinds.into_iter().collect::<Vec<_>>(),
-        ["adagrad", "adam", "adamw", "rmsprop", "sgd"]
-    );
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["adagrad", "adam", "adamw", "rmsprop", "sgd"]);
     Ok(())
 }
 
@@ -167,12 +158,7 @@ fn parameter_groups_and_a_frozen_parameter_follow_pytorch() -> Result<()> {
     m.p[3].set_requires_grad(false)?;
     let mut opt = Sgd::from_tensors(
         &[&m.p[0], &m.p[1]],
-        SgdOptions {
-            lr: 0.05,
-            momentum: 0.9,
-            weight_decay: 0.01,
-            ..Default::default()
-        },
+        SgdOptions { lr: 0.05, momentum: 0.9, weight_decay: 0.01, ..Default::default() },
     )?;
     assert_eq!(opt.add_param_group(&[&m.p[2], &m.p[3]], 0.01, 0.0)?, 1);
     assert_eq!(opt.num_groups()?, 2);
@@ -215,44 +201,21 @@ fn clipping_follows_pytorch() -> Result<()> {
     }
     // The module forms: clip a Linear's gradients.
     let fc = Linear::new(3, 2)?;
-    (fc.forward(&Tensor::ones(&[4, 3], DType::Float32)?)? * 100.0)?
-        .sum_all()?
-        .backward()?;
+    (fc.forward(&Tensor::ones(&[4, 3], DType::Float32)?)? * 100.0)?.sum_all()?.backward()?;
     let total = clip_grad_norm(&fc, 1.0, 2.0)?;
     assert!(total > 1.0);
-    let clipped: f64 = fc
-        .parameters()?
-        .iter()
-        .flat_map(|p| values(&p.grad().unwrap().unwrap()))
-        .map(|g| g * g)
-        .sum();
-    assert!(
-        (clipped.sqrt() - 1.0).abs() < 1e-5,
-        "norm after clipping {}",
-        clipped.sqrt()
-    );
+    let clipped: f64 = fc.parameters()?.iter().flat_map(|p| values(&p.grad().unwrap().unwrap())).map(|g| g * g).sum();
+    assert!((clipped.sqrt() - 1.0).abs() < 1e-5, "norm after clipping {}", clipped.sqrt());
     clip_grad_value(&fc, 0.01)?;
-    assert!(fc
-        .parameters()?
-        .iter()
-        .all(|p| values(&p.grad().unwrap().unwrap()).iter().all(|g| g.abs() <= 0.01)));
-    assert_eq!(
-        clip_grad_norm(&fc, 1.0, -1.0).unwrap_err().status(),
-        Status::InvalidArgument
-    );
+    assert!(fc.parameters()?.iter().all(|p| values(&p.grad().unwrap().unwrap()).iter().all(|g| g.abs() <= 0.01)));
+    assert_eq!(clip_grad_norm(&fc, 1.0, -1.0).unwrap_err().status(), Status::InvalidArgument);
     Ok(())
 }
 
 fn sgd_at(lr: f64) -> Result<(Tensor, Sgd)> {
     let w = Tensor::zeros(&[1], DType::Float64)?;
     w.set_requires_grad(true)?;
-    let opt = Sgd::from_tensors(
-        &[&w],
-        SgdOptions {
-            lr,
-            ..Default::default()
-        },
-    )?;
+    let opt = Sgd::from_tensors(&[&w], SgdOptions { lr, ..Default::default() })?;
     Ok((w, opt))
 }
 
@@ -313,27 +276,14 @@ fn reduce_lr_on_plateau_follows_pytorch() -> Result<()> {
         let mut s = ReduceLROnPlateau::new(&opt, options)?;
         for (epoch, (m, want)) in metrics.iter().zip(&r.get("lrs").f64s()[1..]).enumerate() {
             s.step(*m)?;
-            assert_close(
-                &[opt.lr()?],
-                &[*want],
-                1e-12,
-                1e-15,
-                &format!("{:?} epoch {}", o, epoch),
-            );
+            assert_close(&[opt.lr()?], &[*want], 1e-12, 1e-15, &format!("{:?} epoch {}", o, epoch));
         }
     }
     let (_w, opt) = sgd_at(0.1)?;
     let mut step = StepLR::new(&opt, 1, 0.5)?;
     step.step()?;
     assert_eq!(opt.lr()?, 0.05);
-    let e = ReduceLROnPlateau::new(
-        &opt,
-        PlateauOptions {
-            factor: 2.0,
-            ..Default::default()
-        },
-    )
-    .unwrap_err();
+    let e = ReduceLROnPlateau::new(&opt, PlateauOptions { factor: 2.0, ..Default::default() }).unwrap_err();
     assert_eq!(e.status(), Status::InvalidArgument);
     assert!(e.message().contains("factor"), "{}", e);
     Ok(())
@@ -365,8 +315,7 @@ fn lambda_lr_takes_a_closure_and_survives_its_panics() -> Result<()> {
     assert_eq!(e.status(), Status::Internal);
     assert!(e.message().starts_with("dl_scheduler_step: "), "{}", e);
     assert!(
-        e.message()
-            .ends_with("DL_ERR_INTERNAL for epoch 2: panic in the LambdaLR closure: no factor for epoch 2 yet"),
+        e.message().ends_with("DL_ERR_INTERNAL for epoch 2: panic in the LambdaLR closure: no factor for epoch 2 yet"),
         "{}",
         e
     );
@@ -402,33 +351,18 @@ fn a_scheduler_keeps_its_optimizer_alive_and_options_are_checked() -> Result<()>
     assert_eq!(e.status(), Status::InvalidArgument);
     assert!(e.message().starts_with("dl_optimizer_set_lr: "), "{}", e);
     let fc = Linear::new(2, 2)?;
-    let e = Adam::new(
-        &fc,
-        AdamOptions {
-            beta1: 1.5,
-            ..Default::default()
-        },
-    )
-    .unwrap_err();
+    let e = Adam::new(&fc, AdamOptions { beta1: 1.5, ..Default::default() }).unwrap_err();
     assert_eq!(e.status(), Status::InvalidArgument);
     assert!(e.message().contains("beta"), "{}", e);
     // PyTorch's defaults come from libdl.
     assert_eq!(SgdOptions::default().lr, 1e-3);
-    assert_eq!(
-        (
-            AdamOptions::default().weight_decay,
-            AdamWOptions::default().weight_decay
-        ),
-        (0.0, 1e-2)
-    );
+    assert_eq!((AdamOptions::default().weight_decay, AdamWOptions::default().weight_decay), (0.0, 1e-2));
     assert_eq!(RmsPropOptions::default().alpha, 0.99);
     assert_eq!(AdagradOptions::default().eps, 1e-10);
     assert_eq!(PlateauOptions::default().patience, 10);
     // zero_grad drops gradients; zero_grad_in_place keeps zeros.
     let mut adam = Adam::new(&fc, AdamOptions::default())?;
-    fc.forward(&Tensor::ones(&[1, 2], DType::Float32)?)?
-        .sum_all()?
-        .backward()?;
+    fc.forward(&Tensor::ones(&[1, 2], DType::Float32)?)?.sum_all()?.backward()?;
     adam.zero_grad_in_place()?;
     assert_eq!(values(&fc.weight()?.grad()?.unwrap()), [0.0; 4]);
     adam.zero_grad()?;

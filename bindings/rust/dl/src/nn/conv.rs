@@ -86,20 +86,12 @@ impl Default for Pool2dOptions {
         // SAFETY: no arguments.
         let c = unsafe { ffi::dl_pool2d_defaults() };
         Pool2dOptions {
-            stride: if c.stride_h == 0 && c.stride_w == 0 {
-                None
-            } else {
-                Some((c.stride_h, c.stride_w))
-            },
+            stride: if c.stride_h == 0 && c.stride_w == 0 { None } else { Some((c.stride_h, c.stride_w)) },
             padding: (c.pad_h, c.pad_w),
             dilation: (c.dilation_h, c.dilation_w),
             ceil_mode: c.ceil_mode != 0,
             count_include_pad: c.count_include_pad != 0,
-            divisor_override: if c.divisor_override == 0 {
-                None
-            } else {
-                Some(c.divisor_override)
-            },
+            divisor_override: if c.divisor_override == 0 { None } else { Some(c.divisor_override) },
         }
     }
 }
@@ -138,11 +130,7 @@ impl Default for BatchNormOptions {
         let c = unsafe { ffi::dl_batch_norm_defaults() };
         BatchNormOptions {
             eps: c.eps,
-            momentum: if c.cumulative_average != 0 {
-                None
-            } else {
-                Some(c.momentum)
-            },
+            momentum: if c.cumulative_average != 0 { None } else { Some(c.momentum) },
             affine: c.affine != 0,
             track_running_stats: c.track_running_stats != 0,
         }

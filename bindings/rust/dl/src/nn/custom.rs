@@ -130,9 +130,7 @@ impl<T: CustomModule> Custom<T> {
         };
         {
             // SAFETY: data lives with module, which is alive here.
-            let value = unsafe { &*data }
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let value = unsafe { &*data }.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             for (child_name, child) in value.children() {
                 let child_name = c_string(child_name, "child name")?;
                 // SAFETY: both handles are live, the name a C string.
@@ -144,10 +142,7 @@ impl<T: CustomModule> Custom<T> {
                 check(unsafe { ffi::dl_module_register_parameter(module.raw(), param_name.as_ptr(), t.raw()?) })?;
             }
         }
-        Ok(Custom {
-            module,
-            _value: PhantomData,
-        })
+        Ok(Custom { module, _value: PhantomData })
     }
 }
 

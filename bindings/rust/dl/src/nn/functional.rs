@@ -52,12 +52,7 @@ impl Default for ClassLossOptions<'_> {
             ffi::dl_reduction::DL_REDUCTION_SUM => Reduction::Sum,
             _ => Reduction::Mean,
         };
-        ClassLossOptions {
-            weight: None,
-            ignore_index: c.ignore_index,
-            label_smoothing: c.label_smoothing,
-            reduction,
-        }
+        ClassLossOptions { weight: None, ignore_index: c.ignore_index, label_smoothing: c.label_smoothing, reduction }
     }
 }
 
@@ -206,12 +201,7 @@ impl Tensor {
         eps: f64,
     ) -> Result<Tensor> {
         let x = self.raw()?;
-        let (m, v, w, b) = (
-            optional(running_mean)?,
-            optional(running_var)?,
-            optional(weight)?,
-            optional(bias)?,
-        );
+        let (m, v, w, b) = (optional(running_mean)?, optional(running_var)?, optional(weight)?, optional(bias)?);
         // SAFETY: x is live; the others live or NULL.
         new_tensor(|out| unsafe { ffi::dl_batch_norm(x, m, v, w, b, training as i32, momentum, eps, out) })
     }

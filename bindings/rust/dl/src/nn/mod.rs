@@ -43,9 +43,7 @@ unsafe impl Send for AnyModule {}
 pub(crate) fn new_module(f: impl FnOnce(*mut *mut ffi::dl_module) -> ffi::dl_status) -> Result<AnyModule> {
     let mut out = ptr::null_mut();
     check(f(&mut out))?;
-    Ok(AnyModule {
-        raw: NonNull::new(out).expect("libdl returned DL_OK without a module"),
-    })
+    Ok(AnyModule { raw: NonNull::new(out).expect("libdl returned DL_OK without a module") })
 }
 
 impl AnyModule {

@@ -34,9 +34,7 @@ impl Optimizer {
     fn new(f: impl FnOnce(*mut *mut ffi::dl_optimizer) -> ffi::dl_status) -> Result<Optimizer> {
         let mut out = ptr::null_mut();
         check(f(&mut out))?;
-        Ok(Optimizer {
-            raw: NonNull::new(out).expect("libdl returned DL_OK without an optimizer"),
-        })
+        Ok(Optimizer { raw: NonNull::new(out).expect("libdl returned DL_OK without an optimizer") })
     }
 
     /// Drops every parameter's gradient (PyTorch's set_to_none=True).
@@ -73,8 +71,7 @@ impl Optimizer {
 
     /// Adds a parameter group with its own lr and weight decay; returns its index.
     pub fn add_param_group(&mut self, params: &[&Tensor], lr: f64, weight_decay: f64) -> Result<usize> {
-        let handles = handles_of(params)?;
-        let n = ndim_of_count(handles.len())?;
+        let (handles, n) = handles_of(params)?;
         let mut index = 0;
         // SAFETY: handles holds n live handles; index a valid out-parameter.
         check(unsafe {
@@ -112,8 +109,11 @@ impl Drop for Optimizer {
     }
 }
 
-fn handles_of(params: &[&Tensor]) -> Result<Vec<*mut ffi::dl_tensor>> {
-    params.iter().map(|t| t.raw()).collect()
+/// The handles of a list of tensors and their count, for the _tensors functions.
+fn handles_of(params: &[&Tensor]) -> Result<(Vec<*mut ffi::dl_tensor>, i32)> {
+    let handles = params.iter().map(|t| t.raw()).collect::<Result<Vec<_>>>()?;
+    let n = ndim_of_count(handles.len())?;
+    Ok((handles, n))
 }
 
 /// Declares an optimizer kind: a newtype over Optimizer with constructors
@@ -160,8 +160,7 @@ macro_rules! optimizer_kind {
 
             /// Over these tensors (floating leaves, none twice).
             pub fn from_tensors(params: &[&Tensor], o: $options) -> Result<$name> {
-                let handles = handles_of(params)?;
-                let (n, o) = (ndim_of_count(handles.len())?, o.to_raw());
+                let ((handles, n), o) = (handles_of(params)?, o.to_raw());
                 // SAFETY: handles holds n live handles, o lives for the call.
                 Optimizer::new(|out| unsafe { ffi::$new_tensors(handles.as_ptr(), n, &o, out) }).map($name)
             }
@@ -297,8 +296,7 @@ pub fn clip_grad_norm(params_of: &dyn Module, max_norm: f64, norm_type: f64) -> 
 
 /// [`clip_grad_norm`] over tensors.
 pub fn clip_grad_norm_tensors(params: &[&Tensor], max_norm: f64, norm_type: f64) -> Result<f64> {
-    let handles = handles_of(params)?;
-    let n = ndim_of_count(handles.len())?;
+    let (handles, n) = handles_of(params)?;
     let mut total = 0.0;
     // SAFETY: handles holds n live handles, total a valid out-parameter.
     check(unsafe { ffi::dl_clip_grad_norm_tensors(handles.as_ptr(), n, max_norm, norm_type, &mut total) })?;
@@ -313,8 +311,7 @@ pub fn clip_grad_value(params_of: &dyn Module, clip_value: f64) -> Result<()> {
 
 /// [`clip_grad_value`] over tensors.
 pub fn clip_grad_value_tensors(params: &[&Tensor], clip_value: f64) -> Result<()> {
-    let handles = handles_of(params)?;
-    let n = ndim_of_count(handles.len())?;
+    let (handles, n) = handles_of(params)?;
     // SAFETY: handles holds n live handles.
     check(unsafe { ffi::dl_clip_grad_value_tensors(handles.as_ptr(), n, clip_value) })
 }

@@ -28,9 +28,7 @@ impl Scheduler {
     fn new(f: impl FnOnce(*mut *mut ffi::dl_scheduler) -> ffi::dl_status) -> Result<Scheduler> {
         let mut out = ptr::null_mut();
         check(f(&mut out))?;
-        Ok(Scheduler {
-            raw: NonNull::new(out).expect("libdl returned DL_OK without a scheduler"),
-        })
+        Ok(Scheduler { raw: NonNull::new(out).expect("libdl returned DL_OK without a scheduler") })
     }
 
     /// Advances one epoch.

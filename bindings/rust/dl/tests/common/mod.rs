@@ -33,11 +33,7 @@ impl Parser<'_> {
 
     fn eat(&mut self, c: u8) {
         self.ws();
-        assert_eq!(
-            self.s[self.i] as char, c as char,
-            "JSON: expected {:?} at byte {}",
-            c as char, self.i
-        );
+        assert_eq!(self.s[self.i] as char, c as char, "JSON: expected {:?} at byte {}", c as char, self.i);
         self.i += 1;
     }
 
@@ -141,11 +137,7 @@ impl Parser<'_> {
 
 impl Json {
     pub fn parse(text: &str) -> Json {
-        Parser {
-            s: text.as_bytes(),
-            i: 0,
-        }
-        .value()
+        Parser { s: text.as_bytes(), i: 0 }.value()
     }
 
     /// The field `key` of an object (panics when absent).
@@ -209,9 +201,7 @@ impl Json {
 
 /// tests/fixtures/<name>, parsed.
 pub fn fixture(name: &str) -> Json {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../tests/fixtures")
-        .join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {}", path.display(), e));
     Json::parse(&text)
 }
@@ -225,14 +215,7 @@ pub fn values(t: &Tensor) -> Vec<f64> {
 pub fn assert_close(got: &[f64], want: &[f64], rtol: f64, atol: f64, what: &str) {
     assert_eq!(got.len(), want.len(), "{}: lengths", what);
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!(
-            (g - w).abs() <= atol + rtol * w.abs(),
-            "{} at {}: got {}, want {}",
-            what,
-            i,
-            g,
-            w
-        );
+        assert!((g - w).abs() <= atol + rtol * w.abs(), "{} at {}: got {}, want {}", what, i, g, w);
     }
 }
 
