@@ -2,7 +2,7 @@
 //! x = randn(100, 1), y = 3x + 1 + 0.1 noise; Linear(1, 1) trained with
 //! MSELoss and SGD(lr 0.01) for 1000 iterations; prints the learned weight
 //! and bias (close to 3 and 1), the same numbers as the C program.
-//! Usage: linear_regression [iterations]
+//! Usage: linear_regression `[iterations]`
 use dl::nn::functional::{mse_loss, Reduction};
 use dl::nn::{Linear, Module};
 use dl::optim::{Sgd, SgdOptions};

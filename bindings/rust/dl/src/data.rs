@@ -16,7 +16,7 @@ use crate::tensor::Tensor;
 pub const FASHION_MNIST_DIR: &str = "/usr/share/datasets/fashion-mnist";
 
 /// A handle to a libdl dataset: examples (x, y) by index. Image datasets
-/// give float32 (C, H, W) in [0, 1] and Int64 labels.
+/// give float32 (C, H, W) in `[0, 1]` and Int64 labels.
 #[derive(Debug)]
 pub struct Dataset {
     raw: NonNull<ffi::dl_dataset>,
@@ -114,7 +114,7 @@ impl Dataset {
         new_dataset(|out| unsafe { ffi::dl_dataset_cifar10(dir.as_ptr(), train as i32, out) })
     }
 
-    /// TensorDataset: example i is (x[i], y[i]); the dataset shares the tensors.
+    /// TensorDataset: example i is (`x[i]`, `y[i]`); the dataset shares the tensors.
     pub fn from_tensors(x: &Tensor, y: &Tensor) -> Result<Dataset> {
         let (x, y) = (x.raw()?, y.raw()?);
         // SAFETY: x and y are live.
@@ -222,7 +222,7 @@ impl Default for LoaderOptions {
     }
 }
 
-/// Batches of a dataset: x [B, ...], y [B, ...]. As an [`Iterator`] it gives
+/// Batches of a dataset: x `[B, ...]`, y `[B, ...]`. As an [`Iterator`] it gives
 /// the batches of the current epoch and then `None`; iterating again starts
 /// the next epoch (reshuffled), so `for batch in &mut loader` is one epoch:
 ///

@@ -98,7 +98,7 @@ impl Error {
         self.status
     }
 
-    /// libdl's message ("dl_matmul: shapes [2, 3] and [2, 3] cannot be multiplied").
+    /// libdl's message ("dl_matmul: shapes `[2, 3]` and `[2, 3]` cannot be multiplied").
     pub fn message(&self) -> &str {
         &self.message
     }

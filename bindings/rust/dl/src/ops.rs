@@ -9,7 +9,7 @@ use dl_sys as ffi;
 use crate::error::{check, Result};
 use crate::tensor::{ndim_of, new_tensor, Tensor};
 
-/// x -> [x]: methods over one tensor.
+/// x -> `[x]`: methods over one tensor.
 macro_rules! unary {
     ($($(#[$doc:meta])* $name:ident => $c:ident;)*) => {$(
         $(#[$doc])*
@@ -21,7 +21,7 @@ macro_rules! unary {
     )*};
 }
 
-/// (a, b) -> [broadcast]: methods over two tensors.
+/// (a, b) -> `[broadcast]`: methods over two tensors.
 macro_rules! binary {
     ($($(#[$doc:meta])* $name:ident => $c:ident;)*) => {$(
         $(#[$doc])*
@@ -33,7 +33,7 @@ macro_rules! binary {
     )*};
 }
 
-/// (a, scalar) -> [a]: a op s.
+/// (a, scalar) -> `[a]`: a op s.
 macro_rules! with_scalar {
     ($($(#[$doc:meta])* $name:ident => $c:ident;)*) => {$(
         $(#[$doc])*
@@ -109,7 +109,7 @@ impl Tensor {
         le => dl_le;
         gt => dl_gt;
         ge => dl_ge;
-        /// torch.matmul: [n] x [n] -> []; [B.., M, K] x [C.., K, N] -> [broadcast(B, C).., M, N].
+        /// torch.matmul: `[n]` x `[n]` -> `[]`; `[B.., M, K]` x `[C.., K, N]` -> `[broadcast(B, C).., M, N]`.
         matmul => dl_matmul;
     }
 
@@ -239,7 +239,7 @@ impl Tensor {
         new_tensor(|out| unsafe { ffi::dl_argmin(x, dim, keepdim as i32, out) })
     }
 
-    /// Clamps into [min, max]; None is no bound on that side.
+    /// Clamps into `[min, max]`; None is no bound on that side.
     pub fn clamp(&self, min: Option<f64>, max: Option<f64>) -> Result<Tensor> {
         let x = self.raw()?;
         let (lo, hi) = (min.unwrap_or(f64::NAN), max.unwrap_or(f64::NAN));
@@ -261,7 +261,7 @@ impl Tensor {
         new_tensor(|out| unsafe { ffi::dl_masked_fill(x, m, value, out) })
     }
 
-    /// x: [*, K], weight: [M, K], bias: [M] -> [*, M] = x weight^T + bias.
+    /// x: `[*, K]`, weight: `[M, K]`, bias: `[M]` -> `[*, M]` = x weight^T + bias.
     pub fn linear(&self, weight: &Tensor, bias: Option<&Tensor>) -> Result<Tensor> {
         let (x, w) = (self.raw()?, weight.raw()?);
         let b = match bias {
@@ -293,7 +293,7 @@ impl Tensor {
         new_tensor(|out| unsafe { ffi::dl_narrow(x, dim, start, length, out) })
     }
 
-    /// x[index] along dim, which disappears (a view).
+    /// `x[index]` along dim, which disappears (a view).
     pub fn select(&self, dim: i64, index: i64) -> Result<Tensor> {
         let x = self.raw()?;
         // SAFETY: x is live.
@@ -307,7 +307,7 @@ impl Tensor {
         new_tensor(|out| unsafe { ffi::dl_index_select(x, dim, i, out) })
     }
 
-    /// torch.gather: out[i][j] = x[index[i][j]][j] for dim 0, and so on.
+    /// torch.gather: `out[i][j] = x[index[i][j]][j]` for dim 0, and so on.
     pub fn gather(&self, dim: i64, index: &Tensor) -> Result<Tensor> {
         let (x, i) = (self.raw()?, index.raw()?);
         // SAFETY: x and i are live.

@@ -1,7 +1,7 @@
 //! Per-thread state of libdl that Rust code sees through guards: scopes
 //! ([`Scope`]) and grad mode ([`no_grad`]).
 //!
-//! NOTE [scoped tensors stay on their thread]: libdl's dl_scope_end releases
+//! NOTE \[scoped tensors stay on their thread\]: libdl's dl_scope_end releases
 //! every tensor handle made on its thread inside the scope, so a handle made
 //! there and moved to another thread could be released while that thread
 //! uses it. A [`crate::Tensor`] made while a [`Scope`] is open on its thread

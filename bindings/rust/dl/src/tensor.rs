@@ -102,8 +102,8 @@ element!(bool, Bool);
 /// [`Tensor::shallow_clone`] makes a second handle to the same tensor;
 /// [`Tensor::copy`] copies the data.
 ///
-/// `Send`: a tensor may move to another thread (see NOTE [scoped tensors
-/// stay on their thread] for tensors made inside a [`crate::Scope`]); not
+/// `Send`: a tensor may move to another thread (see NOTE \[scoped tensors
+/// stay on their thread\] for tensors made inside a [`crate::Scope`]); not
 /// `Sync`: libdl uses one handle on one thread at a time.
 ///
 /// ```
@@ -118,7 +118,7 @@ element!(bool, Bool);
 /// ```
 pub struct Tensor {
     raw: NonNull<ffi::dl_tensor>,
-    /// 0, or the thread whose open scope holds the handle (NOTE [scoped tensors stay on their thread]).
+    /// 0, or the thread whose open scope holds the handle (NOTE \[scoped tensors stay on their thread\]).
     scope_owner: u64,
 }
 

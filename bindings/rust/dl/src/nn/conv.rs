@@ -150,7 +150,7 @@ impl BatchNormOptions {
 }
 
 module_type! {
-    /// nn.Conv2d: parameters "weight" [out, in / groups, kh, kw] and "bias" [out].
+    /// nn.Conv2d: parameters "weight" `[out, in / groups, kh, kw]` and "bias" `[out]`.
     Conv2d;
     /// nn.MaxPool2d.
     MaxPool2d;
@@ -162,9 +162,9 @@ module_type! {
     Dropout;
     /// nn.Dropout2d(p): whole channels.
     Dropout2d;
-    /// nn.BatchNorm1d over [N, C] or [N, C, L].
+    /// nn.BatchNorm1d over `[N, C]` or `[N, C, L]`.
     BatchNorm1d;
-    /// nn.BatchNorm2d over [N, C, H, W].
+    /// nn.BatchNorm2d over `[N, C, H, W]`.
     BatchNorm2d;
 }
 
@@ -195,7 +195,7 @@ impl AvgPool2d {
 }
 
 impl AdaptiveAvgPool2d {
-    /// Output [N, C, out_h, out_w].
+    /// Output `[N, C, out_h, out_w]`.
     pub fn new(output: (i64, i64)) -> Result<AdaptiveAvgPool2d> {
         // SAFETY: scalar arguments only.
         new_module(|out| unsafe { ffi::dl_adaptive_avg_pool2d_new(output.0, output.1, out) }).map(AdaptiveAvgPool2d)

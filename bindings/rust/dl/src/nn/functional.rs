@@ -34,11 +34,11 @@ impl Reduction {
 /// ignore_index -100, no label smoothing, mean).
 #[derive(Clone, Copy, Debug)]
 pub struct ClassLossOptions<'a> {
-    /// Per-class weights [C].
+    /// Per-class weights `[C]`.
     pub weight: Option<&'a Tensor>,
     /// Targets equal to it count for nothing.
     pub ignore_index: i64,
-    /// Cross entropy only, in [0, 1].
+    /// Cross entropy only, in `[0, 1]`.
     pub label_smoothing: f64,
     pub reduction: Reduction,
 }
@@ -88,7 +88,7 @@ pub fn l1_loss(input: &Tensor, target: &Tensor, r: Reduction) -> Result<Tensor> 
     new_tensor(|out| unsafe { ffi::dl_l1_loss(i, t, r.to_raw(), out) })
 }
 
-/// nn.CrossEntropyLoss: logits [N, C], target Int64 class indices [N].
+/// nn.CrossEntropyLoss: logits `[N, C]`, target Int64 class indices `[N]`.
 pub fn cross_entropy(logits: &Tensor, target: &Tensor, r: Reduction) -> Result<Tensor> {
     let (l, t) = (logits.raw()?, target.raw()?);
     // SAFETY: l and t are live.
@@ -102,7 +102,7 @@ pub fn cross_entropy_with(logits: &Tensor, target: &Tensor, o: &ClassLossOptions
     new_tensor(|out| unsafe { ffi::dl_cross_entropy_ex(l, t, &o, out) })
 }
 
-/// nn.NLLLoss: log-probabilities [N, C] (from log_softmax), target Int64 [N].
+/// nn.NLLLoss: log-probabilities `[N, C]` (from log_softmax), target Int64 `[N]`.
 pub fn nll_loss(log_probs: &Tensor, target: &Tensor, r: Reduction) -> Result<Tensor> {
     let (l, t) = (log_probs.raw()?, target.raw()?);
     // SAFETY: l and t are live.
@@ -116,7 +116,7 @@ pub fn nll_loss_with(log_probs: &Tensor, target: &Tensor, o: &ClassLossOptions) 
     new_tensor(|out| unsafe { ffi::dl_nll_loss_ex(l, t, &o, out) })
 }
 
-/// nn.BCELoss: probabilities in [0, 1]; weight broadcasts to them.
+/// nn.BCELoss: probabilities in `[0, 1]`; weight broadcasts to them.
 pub fn bce_loss(input: &Tensor, target: &Tensor, weight: Option<&Tensor>, r: Reduction) -> Result<Tensor> {
     let (i, t, w) = (input.raw()?, target.raw()?, optional(weight)?);
     // SAFETY: i and t are live, w live or NULL.
@@ -137,7 +137,7 @@ pub fn bce_with_logits_loss(
 }
 
 impl Tensor {
-    /// F.conv2d: self [N, C, H, W], weight [O, C / groups, kh, kw], bias [O] -> [N, O, Ho, Wo].
+    /// F.conv2d: self `[N, C, H, W]`, weight `[O, C / groups, kh, kw]`, bias `[O]` -> `[N, O, Ho, Wo]`.
     pub fn conv2d(&self, weight: &Tensor, bias: Option<&Tensor>, o: &Conv2dOptions) -> Result<Tensor> {
         let (x, w, b, o) = (self.raw()?, weight.raw()?, optional(bias)?, o.to_raw());
         // SAFETY: x and w are live, b live or NULL, o lives for the call.
@@ -166,7 +166,7 @@ impl Tensor {
         new_tensor(|out| unsafe { ffi::dl_avg_pool2d_with(x, kernel.0, kernel.1, &o, out) })
     }
 
-    /// F.adaptive_avg_pool2d -> [N, C, out_h, out_w].
+    /// F.adaptive_avg_pool2d -> `[N, C, out_h, out_w]`.
     pub fn adaptive_avg_pool2d(&self, output: (i64, i64)) -> Result<Tensor> {
         let x = self.raw()?;
         // SAFETY: x is live.
@@ -187,8 +187,8 @@ impl Tensor {
         new_tensor(|out| unsafe { ffi::dl_dropout2d(x, p, training as i32, out) })
     }
 
-    /// F.batch_norm over dim 1 of [N, C, *]; running statistics (updated in
-    /// place in training), weight and bias are [C] or None.
+    /// F.batch_norm over dim 1 of `[N, C, *]`; running statistics (updated in
+    /// place in training), weight and bias are `[C]` or None.
     #[allow(clippy::too_many_arguments)]
     pub fn batch_norm(
         &self,

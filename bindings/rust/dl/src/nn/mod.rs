@@ -214,7 +214,7 @@ macro_rules! module_type {
 pub(crate) use module_type;
 
 module_type! {
-    /// nn.Linear: [*, in] -> [*, out], y = x W^T + b, initialized as PyTorch does.
+    /// nn.Linear: `[*, in]` -> `[*, out]`, y = x W^T + b, initialized as PyTorch does.
     Linear;
     /// nn.Sequential: children applied in order, named "0", "1", ...
     Sequential;
@@ -252,12 +252,12 @@ impl Linear {
         new_module(|out| unsafe { ffi::dl_linear_new(in_features, out_features, bias as i32, out) }).map(Linear)
     }
 
-    /// The weight [out, in].
+    /// The weight `[out, in]`.
     pub fn weight(&self) -> Result<Tensor> {
         self.parameter("weight")
     }
 
-    /// The bias [out] (Err when made without one).
+    /// The bias `[out]` (Err when made without one).
     pub fn bias(&self) -> Result<Tensor> {
         self.parameter("bias")
     }

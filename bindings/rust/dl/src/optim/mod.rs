@@ -303,7 +303,7 @@ pub fn clip_grad_norm_tensors(params: &[&Tensor], max_norm: f64, norm_type: f64)
     Ok(total)
 }
 
-/// torch.nn.utils.clip_grad_value_: clamps every gradient element into [-clip_value, clip_value].
+/// torch.nn.utils.clip_grad_value_: clamps every gradient element into `[-clip_value, clip_value]`.
 pub fn clip_grad_value(params_of: &dyn Module, clip_value: f64) -> Result<()> {
     // SAFETY: the handle is live.
     check(unsafe { ffi::dl_clip_grad_value(params_of.handle().raw(), clip_value) })

@@ -37,7 +37,7 @@ impl Scheduler {
         check(unsafe { ffi::dl_scheduler_step(self.raw.as_ptr()) })
     }
 
-    /// The learning rate the last step set, of the first group (get_last_lr()[0]).
+    /// The learning rate the last step set, of the first group (`get_last_lr()[0]`).
     pub fn last_lr(&self) -> Result<f64> {
         let mut lr = 0.0;
         // SAFETY: the handle is live, lr a valid out-parameter.
