@@ -302,3 +302,12 @@ impl Drop for DataLoader {
         unsafe { ffi::dl_loader_free(self.raw.as_ptr()) };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fashion_mnist_dir_is_the_c_headers() {
+        let c = &dl_sys::DL_FASHION_MNIST_DIR[..];
+        assert_eq!(super::FASHION_MNIST_DIR.as_bytes(), &c[..c.len() - 1]);
+    }
+}

@@ -195,6 +195,33 @@ fn errors_and_panics_in_forward_come_back_as_err() -> Result<()> {
     Ok(())
 }
 
+/// Holds (once set) a handle to a container that holds it: its forward reaches itself.
+struct Looping(Arc<std::sync::Mutex<Option<Sequential>>>);
+
+impl CustomModule for Looping {
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        match &*self.0.lock().unwrap() {
+            Some(outer) => outer.forward(x),
+            None => x.shallow_clone(),
+        }
+    }
+}
+
+#[test]
+fn a_forward_that_reaches_itself_fails_instead_of_hanging() -> Result<()> {
+    let outer = Arc::new(std::sync::Mutex::new(None));
+    let m = Custom::new(Looping(outer.clone()))?;
+    let seq = Sequential::new()?;
+    seq.push(&m)?;
+    *outer.lock().unwrap() = Some(seq);
+    let e = m.forward(&Tensor::ones(&[1], DType::Float32)?).unwrap_err();
+    assert_eq!(e.status(), Status::State);
+    assert!(e.message().ends_with("the forward of this module reached itself again"), "{}", e);
+    outer.lock().unwrap().take(); // breaks the cycle, so the modules are freed
+    assert_eq!(m.forward(&Tensor::ones(&[1], DType::Float32)?)?.item()?, 1.0);
+    Ok(())
+}
+
 struct Counted {
     dropped: Arc<AtomicUsize>,
 }

@@ -284,3 +284,21 @@ fn library_information() {
     assert!(e.message().starts_with("dl_set_num_threads: "), "{}", e);
     assert!(dl::num_threads().unwrap() >= 1);
 }
+
+/// Every handle type may move to another thread (the C ABI allows distinct
+/// handles on distinct threads); none is Sync (one handle, one thread at a time).
+#[test]
+fn handle_types_are_send() {
+    fn send<T: Send>() {}
+    send::<Tensor>();
+    send::<dl::nn::AnyModule>();
+    send::<dl::nn::Linear>();
+    send::<dl::nn::Sequential>();
+    send::<dl::optim::Optimizer>();
+    send::<dl::optim::Sgd>();
+    send::<dl::optim::Scheduler>();
+    send::<dl::optim::LambdaLR>();
+    send::<dl::optim::ReduceLROnPlateau>();
+    send::<dl::data::Dataset>();
+    send::<dl::data::DataLoader>();
+}

@@ -5,13 +5,15 @@
 use std::ffi::c_void;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use dl_sys as ffi;
 
 use crate::callback;
-use crate::error::{check, Result};
+use crate::error::{check, Error, Result, Status};
 use crate::nn::{c_string, new_module, AnyModule, Module};
+use crate::scope;
 use crate::tensor::Tensor;
 
 /// The behaviour of your own module.
@@ -72,6 +74,23 @@ pub struct Custom<T> {
     _value: PhantomData<fn() -> T>,
 }
 
+/// What libdl keeps for a custom module: the value, and the thread running
+/// its forward (0: none), so that a forward reaching itself again (through a
+/// module the value holds) fails instead of waiting for its own lock.
+struct Shared<T> {
+    value: Mutex<T>,
+    running_on: AtomicU64,
+}
+
+/// Clears Shared::running_on when the forward ends, also by a panic.
+struct Running<'a>(&'a AtomicU64);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.store(0, Ordering::Relaxed);
+    }
+}
+
 /// The forward libdl calls: T's forward on the borrowed input; its result becomes libdl's.
 extern "C" fn forward_trampoline<T: CustomModule>(
     _self: *mut ffi::dl_module,
@@ -80,9 +99,15 @@ extern "C" fn forward_trampoline<T: CustomModule>(
     data: *mut c_void,
 ) -> ffi::dl_status {
     callback::run("forward", || {
-        // SAFETY: data is the Box<Mutex<T>> given to dl_module_new, alive with the module.
-        let value = unsafe { &*(data as *const Mutex<T>) };
-        let value = value.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // SAFETY: data is the Box<Shared<T>> given to dl_module_new, alive with the module.
+        let shared = unsafe { &*(data as *const Shared<T>) };
+        let me = scope::thread_id();
+        if shared.running_on.load(Ordering::Relaxed) == me {
+            return Err(Error::new(Status::State, "the forward of this module reached itself again"));
+        }
+        let value = shared.value.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        shared.running_on.store(me, Ordering::Relaxed);
+        let _running = Running(&shared.running_on);
         // SAFETY: x is a live handle libdl lends for this call and frees itself.
         let x = ManuallyDrop::new(unsafe { Tensor::from_raw(x as *mut ffi::dl_tensor) });
         let y = value.forward(&x)?;
@@ -108,7 +133,7 @@ impl<T: CustomModule> Custom<T> {
     /// The module of `value` with this type name (for messages and [`Module::type_name`]).
     pub fn with_name(type_name: &str, value: T) -> Result<Custom<T>> {
         let name = c_string(type_name, "type name")?;
-        let data = Box::into_raw(Box::new(Mutex::new(value)));
+        let data = Box::into_raw(Box::new(Shared { value: Mutex::new(value), running_on: AtomicU64::new(0) }));
         // SAFETY: the trampoline and free function match T; libdl frees data
         // with free_box once the module is destroyed, and only if this succeeds.
         let made = new_module(|out| unsafe {
@@ -116,7 +141,7 @@ impl<T: CustomModule> Custom<T> {
                 name.as_ptr(),
                 Some(forward_trampoline::<T>),
                 data.cast(),
-                Some(callback::free_box::<Mutex<T>>),
+                Some(callback::free_box::<Shared<T>>),
                 out,
             )
         });
@@ -130,7 +155,7 @@ impl<T: CustomModule> Custom<T> {
         };
         {
             // SAFETY: data lives with module, which is alive here.
-            let value = unsafe { &*data }.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let value = unsafe { &*data }.value.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             for (child_name, child) in value.children() {
                 let child_name = c_string(child_name, "child name")?;
                 // SAFETY: both handles are live, the name a C string.
