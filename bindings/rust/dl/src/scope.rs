@@ -6,12 +6,13 @@
 //! there and moved to another thread could be released while that thread
 //! uses it. A [`crate::Tensor`] made while a [`Scope`] is open on its thread
 //! remembers the thread: on any other thread every call on it fails with
-//! [`crate::Status::InvalidArgument`], and dropping it there leaves its
-//! handle to the scope (and to the end of the process). Tensors made outside
-//! scopes move freely between threads.
+//! [`crate::Status::InvalidArgument`], and dropping it there hands the
+//! handle back to its thread, which frees it when its next scope closes.
+//! Tensors made outside scopes move freely between threads.
 use std::cell::Cell;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use dl_sys as ffi;
 
@@ -33,6 +34,37 @@ pub(crate) fn thread_id() -> u64 {
         }
         id.get()
     })
+}
+
+/// Handles of scoped tensors dropped on another thread than their own:
+/// (owner thread, handle address), freed by the owner when a scope closes.
+static ORPHANS: Mutex<Vec<(u64, usize)>> = Mutex::new(Vec::new());
+static ORPHAN_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+/// Called by Tensor's drop on a thread that may not free the handle.
+pub(crate) fn hand_back(owner: u64, raw: *mut ffi::dl_tensor) {
+    let mut orphans = ORPHANS.lock().unwrap_or_else(|p| p.into_inner());
+    orphans.push((owner, raw as usize));
+    ORPHAN_COUNT.fetch_add(1, Ordering::Release);
+}
+
+/// Frees the handles other threads handed back to this one.
+fn free_orphans() {
+    if ORPHAN_COUNT.load(Ordering::Acquire) == 0 {
+        return;
+    }
+    let me = thread_id();
+    let mine: Vec<usize> = {
+        let mut orphans = ORPHANS.lock().unwrap_or_else(|p| p.into_inner());
+        let (mine, others) = orphans.drain(..).partition(|(owner, _)| *owner == me);
+        *orphans = others;
+        mine.into_iter().map(|(_, raw)| raw).collect()
+    };
+    ORPHAN_COUNT.fetch_sub(mine.len(), Ordering::Release);
+    for raw in mine {
+        // SAFETY: a handle a Tensor owned, made on this thread, freed once, here.
+        unsafe { ffi::dl_tensor_free(raw as *mut ffi::dl_tensor) };
+    }
 }
 
 /// The owner a tensor handle made now gets: this thread inside a scope, else 0 (none).
@@ -98,6 +130,7 @@ impl Drop for Scope {
         SCOPE_DEPTH.with(|d| d.set(d.get() - 1));
         // SAFETY: this guard opened a scope on this thread, so one is open: DL_OK.
         unsafe { ffi::dl_scope_end() };
+        free_orphans();
     }
 }
 

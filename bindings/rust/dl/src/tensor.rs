@@ -489,11 +489,12 @@ impl Tensor {
 
 impl Drop for Tensor {
     fn drop(&mut self) {
-        // NOTE [scoped tensors stay on their thread]: on another thread the
-        // handle stays with its scope rather than race with dl_scope_end.
-        if let Ok(raw) = self.raw() {
+        match self.raw() {
             // SAFETY: we own the handle and use it on a thread libdl allows.
-            unsafe { ffi::dl_tensor_free(raw) };
+            Ok(raw) => unsafe { ffi::dl_tensor_free(raw) },
+            // NOTE [scoped tensors stay on their thread]: its own thread frees it,
+            // rather than this one race with that thread's dl_scope_end.
+            Err(_) => scope::hand_back(self.scope_owner, self.raw.as_ptr()),
         }
     }
 }

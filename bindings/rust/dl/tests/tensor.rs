@@ -263,7 +263,7 @@ fn a_scoped_tensor_is_refused_on_another_thread() {
     let t = Tensor::ones(&[2], DType::Float32).unwrap();
     let e = std::thread::spawn(move || {
         let e = t.numel().unwrap_err();
-        drop(t); // left to its scope, not freed here
+        drop(t); // handed back to the scope's thread, which frees it at the scope's end
         e
     })
     .join()
