@@ -321,6 +321,8 @@ fn image_functions_closed_forms() -> Result<()> {
     let x = Tensor::arange(0.0, 16.0, 1.0, DType::Float32)?.reshape(&[1, 1, 4, 4])?;
     let pool = Pool2dOptions::default();
     assert_eq!(x.max_pool2d((2, 2), &pool)?.to_vec::<f32>()?, [5.0, 7.0, 13.0, 15.0]);
+    let dilated = Pool2dOptions { dilation: (2, 2), stride: Some((1, 1)), ..Default::default() };
+    assert_eq!(x.max_pool2d((2, 2), &dilated)?.to_vec::<f32>()?, [10.0, 11.0, 14.0, 15.0]);
     let (_, indices) = x.max_pool2d_with_indices((2, 2), &pool)?;
     assert_eq!(indices.to_vec::<i64>()?, [5, 7, 13, 15]);
     assert_eq!(x.avg_pool2d((2, 2), &pool)?.to_vec::<f32>()?, [2.5, 4.5, 10.5, 12.5]);

@@ -146,7 +146,15 @@ impl Tensor {
 
     /// F.max_pool2d over (kh, kw) windows.
     pub fn max_pool2d(&self, kernel: (i64, i64), o: &Pool2dOptions) -> Result<Tensor> {
-        Ok(self.max_pool2d_with_indices(kernel, o)?.0)
+        if o.dilation != (1, 1) {
+            return Ok(self.max_pool2d_with_indices(kernel, o)?.0);
+        }
+        // Without dilation, the form that makes no indices unless autograd needs them.
+        let (x, c) = (self.raw()?, o.to_raw());
+        // SAFETY: x is live.
+        new_tensor(|out| unsafe {
+            ffi::dl_max_pool2d(x, kernel.0, kernel.1, c.stride_h, c.stride_w, c.pad_h, c.pad_w, c.ceil_mode, out)
+        })
     }
 
     /// Max pooling and the int64 index of each maximum in its flattened H*W plane.
