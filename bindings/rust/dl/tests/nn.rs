@@ -12,8 +12,8 @@ use common::{assert_close, assert_tensor_close, fixture, serial, temp_dir, value
 use dl::nn::functional::{self as F, ClassLossOptions, Reduction};
 use dl::nn::{
     AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, BatchNormOptions, Conv2d, Conv2dOptions, Custom,
-    CustomModule, Dropout, Flatten, Identity, Linear, MaxPool2d, Module, Padding, Pool2dOptions, ReLU, Sequential,
-    Sigmoid, Softmax, Tanh,
+    CustomModule, Dropout, Dropout2d, Flatten, Identity, LeakyReLU, Linear, LogSoftmax, MaxPool2d, Module, Padding,
+    Pool2dOptions, ReLU, Sequential, Sigmoid, Softmax, Tanh, ELU, GELU,
 };
 use dl::optim::{Sgd, SgdOptions};
 use dl::{DType, Error, Result, Status, Tensor};
@@ -256,6 +256,31 @@ fn a_custom_module_is_freed_when_its_last_holder_drops() -> Result<()> {
     Ok(())
 }
 
+/// Each activation module gives what its function gives.
+#[test]
+fn activation_modules_are_their_functions() -> Result<()> {
+    let x = Tensor::from_slice(&[-2.0f32, -0.5, 0.0, 1.5, 3.0, -1.0], &[2, 3])?;
+    let pairs: Vec<(Box<dyn Module>, Tensor)> = vec![
+        (Box::new(ReLU::new()?), x.relu()?),
+        (Box::new(LeakyReLU::new(0.2)?), x.leaky_relu(0.2)?),
+        (Box::new(ELU::new(0.5)?), x.elu(0.5)?),
+        (Box::new(GELU::new(false)?), x.gelu(false)?),
+        (Box::new(GELU::new(true)?), x.gelu(true)?),
+        (Box::new(Sigmoid::new()?), x.sigmoid()?),
+        (Box::new(Tanh::new()?), x.tanh()?),
+        (Box::new(Softmax::new(1)?), x.softmax(1)?),
+        (Box::new(LogSoftmax::new(0)?), x.log_softmax(0)?),
+        (Box::new(Flatten::new(0, -1)?), x.reshape(&[6])?),
+        (Box::new(Identity::new()?), x.shallow_clone()?),
+    ];
+    for (m, want) in &pairs {
+        m.eval()?;
+        let got = m.forward(&x)?;
+        assert_eq!((got.shape()?, values(&got)), (want.shape()?, values(want)), "{}", m.type_name()?);
+    }
+    Ok(())
+}
+
 #[test]
 fn dropout_follows_train_and_eval() -> Result<()> {
     let _serial = serial();
@@ -338,6 +363,9 @@ fn image_functions_closed_forms() -> Result<()> {
     assert_eq!(e.status(), Status::Shape);
     assert_eq!(x.dropout(0.5, false)?.to_vec::<f32>()?, x.to_vec::<f32>()?);
     assert_eq!(x.dropout2d(0.5, false)?.to_vec::<f32>()?, x.to_vec::<f32>()?);
+    let dropout2d = Dropout2d::new(0.5)?;
+    dropout2d.eval()?;
+    assert_eq!(dropout2d.forward(&x)?.to_vec::<f32>()?, x.to_vec::<f32>()?);
     // Batch norm in training: each channel to mean 0, biased variance 1.
     let bn = x.reshape(&[2, 2, 4])?.batch_norm(None, None, None, None, true, 0.1, 0.0)?;
     for c in 0..2 {

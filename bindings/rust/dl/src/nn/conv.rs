@@ -3,7 +3,7 @@
 use dl_sys as ffi;
 
 use crate::error::Result;
-use crate::nn::{module_type, new_module, AnyModule, Module};
+use crate::nn::{module_type, new_module, simple_module, AnyModule, Module};
 
 /// conv2d padding: zeros on each side (height, width), "same" (output as
 /// large as the input, stride 1) or "valid" (none).
@@ -158,10 +158,6 @@ module_type! {
     AvgPool2d;
     /// nn.AdaptiveAvgPool2d.
     AdaptiveAvgPool2d;
-    /// nn.Dropout(p): active in train mode, the identity in eval mode.
-    Dropout;
-    /// nn.Dropout2d(p): whole channels.
-    Dropout2d;
     /// nn.BatchNorm1d over `[N, C]` or `[N, C, L]`.
     BatchNorm1d;
     /// nn.BatchNorm2d over `[N, C, H, W]`.
@@ -202,18 +198,11 @@ impl AdaptiveAvgPool2d {
     }
 }
 
-impl Dropout {
-    pub fn new(p: f64) -> Result<Dropout> {
-        // SAFETY: scalar arguments only.
-        new_module(|out| unsafe { ffi::dl_dropout_new(p, out) }).map(Dropout)
-    }
-}
-
-impl Dropout2d {
-    pub fn new(p: f64) -> Result<Dropout2d> {
-        // SAFETY: scalar arguments only.
-        new_module(|out| unsafe { ffi::dl_dropout2d_new(p, out) }).map(Dropout2d)
-    }
+simple_module! {
+    /// nn.Dropout(p): active in train mode, the identity in eval mode.
+    Dropout(p: f64) => dl_dropout_new;
+    /// nn.Dropout2d(p): whole channels.
+    Dropout2d(p: f64) => dl_dropout2d_new;
 }
 
 impl BatchNorm1d {

@@ -213,31 +213,52 @@ macro_rules! module_type {
 }
 pub(crate) use module_type;
 
+/// Declares module types whose constructor is one libdl call with plain
+/// arguments: `Name(args) => dl_name_new;` makes `Name::new(args)`.
+macro_rules! simple_module {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) => $c:ident;)*) => {$(
+        module_type! {
+            $(#[$doc])*
+            $name;
+        }
+        impl $name {
+            pub fn new($($arg: $ty),*) -> Result<$name> {
+                // SAFETY: scalar arguments and the out-parameter only.
+                new_module(|out| unsafe { ffi::$c($($arg,)* out) }).map($name)
+            }
+        }
+    )*};
+}
+pub(crate) use simple_module;
+
 module_type! {
     /// nn.Linear: `[*, in]` -> `[*, out]`, y = x W^T + b, initialized as PyTorch does.
     Linear;
-    /// nn.Sequential: children applied in order, named "0", "1", ...
-    Sequential;
-    /// nn.ReLU.
-    ReLU;
-    /// nn.LeakyReLU(negative_slope).
-    LeakyReLU;
-    /// nn.ELU(alpha).
-    ELU;
     /// nn.GELU (exact or tanh approximation).
     GELU;
+}
+
+simple_module! {
+    /// nn.Sequential: empty; children appended are applied in order, named "0", "1", ...
+    Sequential() => dl_sequential_new;
+    /// nn.ReLU.
+    ReLU() => dl_relu_new;
+    /// nn.LeakyReLU(negative_slope).
+    LeakyReLU(negative_slope: f64) => dl_leaky_relu_new;
+    /// nn.ELU(alpha).
+    ELU(alpha: f64) => dl_elu_new;
     /// nn.Sigmoid.
-    Sigmoid;
+    Sigmoid() => dl_sigmoid_new;
     /// nn.Tanh.
-    Tanh;
+    Tanh() => dl_tanh_new;
     /// nn.Softmax(dim).
-    Softmax;
+    Softmax(dim: i64) => dl_softmax_new;
     /// nn.LogSoftmax(dim).
-    LogSoftmax;
-    /// nn.Flatten(start_dim, end_dim).
-    Flatten;
+    LogSoftmax(dim: i64) => dl_log_softmax_new;
+    /// nn.Flatten(start_dim, end_dim); PyTorch's nn.Flatten() is (1, -1).
+    Flatten(start_dim: i64, end_dim: i64) => dl_flatten_new;
     /// nn.Identity.
-    Identity;
+    Identity() => dl_identity_new;
 }
 
 impl Linear {
@@ -264,12 +285,6 @@ impl Linear {
 }
 
 impl Sequential {
-    /// An empty Sequential.
-    pub fn new() -> Result<Sequential> {
-        // SAFETY: out only.
-        new_module(|out| unsafe { ffi::dl_sequential_new(out) }).map(Sequential)
-    }
-
     /// Appends child (shared: your handle stays valid) under the next index.
     pub fn push(&self, child: &dyn Module) -> Result<()> {
         // SAFETY: both handles are live.
@@ -293,74 +308,10 @@ impl Sequential {
     }
 }
 
-impl ReLU {
-    pub fn new() -> Result<ReLU> {
-        // SAFETY: out only.
-        new_module(|out| unsafe { ffi::dl_relu_new(out) }).map(ReLU)
-    }
-}
-
-impl LeakyReLU {
-    pub fn new(negative_slope: f64) -> Result<LeakyReLU> {
-        // SAFETY: scalar arguments only.
-        new_module(|out| unsafe { ffi::dl_leaky_relu_new(negative_slope, out) }).map(LeakyReLU)
-    }
-}
-
-impl ELU {
-    pub fn new(alpha: f64) -> Result<ELU> {
-        // SAFETY: scalar arguments only.
-        new_module(|out| unsafe { ffi::dl_elu_new(alpha, out) }).map(ELU)
-    }
-}
-
 impl GELU {
     /// `approximate_tanh`: PyTorch's approximate="tanh".
     pub fn new(approximate_tanh: bool) -> Result<GELU> {
         // SAFETY: scalar arguments only.
         new_module(|out| unsafe { ffi::dl_gelu_new(approximate_tanh as i32, out) }).map(GELU)
-    }
-}
-
-impl Sigmoid {
-    pub fn new() -> Result<Sigmoid> {
-        // SAFETY: out only.
-        new_module(|out| unsafe { ffi::dl_sigmoid_new(out) }).map(Sigmoid)
-    }
-}
-
-impl Tanh {
-    pub fn new() -> Result<Tanh> {
-        // SAFETY: out only.
-        new_module(|out| unsafe { ffi::dl_tanh_new(out) }).map(Tanh)
-    }
-}
-
-impl Softmax {
-    pub fn new(dim: i64) -> Result<Softmax> {
-        // SAFETY: scalar arguments only.
-        new_module(|out| unsafe { ffi::dl_softmax_new(dim, out) }).map(Softmax)
-    }
-}
-
-impl LogSoftmax {
-    pub fn new(dim: i64) -> Result<LogSoftmax> {
-        // SAFETY: scalar arguments only.
-        new_module(|out| unsafe { ffi::dl_log_softmax_new(dim, out) }).map(LogSoftmax)
-    }
-}
-
-impl Flatten {
-    /// nn.Flatten() flattens dims 1..=-1.
-    pub fn new(start_dim: i64, end_dim: i64) -> Result<Flatten> {
-        // SAFETY: scalar arguments only.
-        new_module(|out| unsafe { ffi::dl_flatten_new(start_dim, end_dim, out) }).map(Flatten)
-    }
-}
-
-impl Identity {
-    pub fn new() -> Result<Identity> {
-        // SAFETY: out only.
-        new_module(|out| unsafe { ffi::dl_identity_new(out) }).map(Identity)
     }
 }
