@@ -51,6 +51,15 @@ DL_API int dl_abi_version(void) { return DL_VERSION_MAJOR; }
 
 DL_API const char* dl_last_error_message(void) { return last_error(); }
 
+DL_API dl_status dl_set_error(dl_status status, const char* message) {
+  try {
+    set_error_message(message);
+  } catch (...) {  // no memory for the copy: an empty message rather than an exception across the ABI
+    set_error_message(nullptr);
+  }
+  return status;
+}
+
 DL_API const char* dl_status_name(dl_status s) {
   switch (enum_value(s)) {
     case DL_OK: return "DL_OK";

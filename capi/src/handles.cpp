@@ -27,6 +27,8 @@ void set_error(const char* fn, const char* what) {
   t_message += what;
 }
 
+void set_error_message(const char* message) { t_message = message ? message : ""; }
+
 void clear_error() {
   if (!t_message.empty()) t_message.clear();
 }

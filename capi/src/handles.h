@@ -175,6 +175,8 @@ dl_tensor* new_tensor_handle(Tensor t);
 // The C entry points' guard: runs body, maps exceptions to a status and the
 // thread-local message "<fn>: <what>", clears the message on success.
 void set_error(const char* fn, const char* what);
+// Sets the message as given (dl_set_error); may throw std::bad_alloc.
+void set_error_message(const char* message);
 void clear_error();
 
 template <typename Body>

@@ -234,7 +234,7 @@ DL_API dl_status dl_multistep_lr_new(dl_optimizer* opt, const int64_t* milestone
   return scheduler_result("dl_multistep_lr_new", opt, out, [&](Optimizer& o) {
     Dims m = dims_of(milestones, count, "milestones");
     for (size_t i = 1; i < m.size(); ++i)
-      DL_CHECK(m[i] > m[i - 1], Status::InvalidArgument, "argument 'milestones' must be increasing, got ", m[i - 1],
+      DL_CHECK(m[i] >= m[i - 1], Status::InvalidArgument, "argument 'milestones' must not decrease, got ", m[i - 1],
                " then ", m[i]);
     return std::make_unique<MultiStepLR>(o, std::vector<int64_t>(m.begin(), m.end()), gamma);
   });

@@ -28,6 +28,14 @@ static void message_is_cleared_by_success(void** state) {
   dl_tensor_free(t);
 }
 
+static void set_error_sets_the_message(void** state) {
+  (void)state;
+  assert_int_equal(dl_set_error(DL_ERR_STATE, "my callback failed"), DL_ERR_STATE);
+  assert_string_equal(dl_last_error_message(), "my callback failed");
+  assert_int_equal(dl_set_error(DL_ERR_IO, NULL), DL_ERR_IO);
+  assert_string_equal(dl_last_error_message(), "");
+}
+
 static void seeding_is_reproducible(void** state) {
   (void)state;
   int64_t n = 5;
@@ -123,6 +131,7 @@ int main(void) {
       cmocka_unit_test(version_functions),
       cmocka_unit_test(status_names),
       cmocka_unit_test(message_is_cleared_by_success),
+      cmocka_unit_test(set_error_sets_the_message),
       cmocka_unit_test(seeding_is_reproducible),
       cmocka_unit_test(threads),
       cmocka_unit_test(scope_releases_handles_made_inside),

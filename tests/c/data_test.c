@@ -280,6 +280,35 @@ static void callback_dataset(void** state) {
                "dl_dataset_from_callback", "'get_item'");
 }
 
+/* Fails for odd indices with a message of its own (dl_set_error). */
+static dl_status even_item(int64_t index, dl_tensor** x, dl_tensor** y, void* user_data) {
+  (void)user_data;
+  if (index % 2) return dl_set_error(DL_ERR_STATE, "odd indices are not allowed");
+  dl_status st = dl_tensor_full(NULL, 0, (double)index, DL_FLOAT32, x);
+  if (st == DL_OK) st = dl_tensor_full(NULL, 0, (double)index, DL_INT64, y);
+  return st;
+}
+
+/* A callback's own message reaches the loader's caller, also from a worker thread. */
+static void callback_dataset_own_message(void** state) {
+  (void)state;
+  dl_dataset* ds = NULL;
+  assert_int_equal(dl_dataset_from_callback(4, even_item, NULL, NULL, &ds), DL_OK);
+  dl_tensor *x = NULL, *y = NULL;
+  EXPECT_ERROR(dl_dataset_get(ds, 1, &x, &y), DL_ERR_STATE, "dl_dataset_get: get_item returned DL_ERR_STATE",
+               "index 1: odd indices are not allowed");
+  for (int workers = 0; workers <= 2; workers += 2) {
+    dl_loader_options o = dl_loader_defaults();
+    o.batch_size = 2, o.num_workers = workers;
+    dl_loader* l = NULL;
+    assert_int_equal(dl_loader_new(ds, &o, &l), DL_OK);
+    EXPECT_ERROR(dl_loader_next(l, &x, &y), DL_ERR_STATE, "dl_loader_next", "index 1: odd indices are not allowed");
+    assert_null(x), assert_null(y);
+    dl_loader_free(l);
+  }
+  dl_dataset_free(ds);
+}
+
 static void bad_arguments(void** state) {
   (void)state;
   dl_dataset* ds = counting_dataset();
@@ -349,6 +378,7 @@ int main(void) {
       cmocka_unit_test(loader_batches_in_order_and_drop_last),
       cmocka_unit_test(shuffling_is_seeded_and_independent_of_workers),
       cmocka_unit_test(callback_dataset),
+      cmocka_unit_test(callback_dataset_own_message),
       cmocka_unit_test(bad_arguments),
       cmocka_unit_test(installed_fashion_mnist),
   };

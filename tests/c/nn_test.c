@@ -338,6 +338,11 @@ static dl_status forgetful_forward(dl_module* self, const dl_tensor* x, dl_tenso
   return DL_OK;
 }
 
+static dl_status refusing_forward(dl_module* self, const dl_tensor* x, dl_tensor** out, void* user_data) {
+  (void)self, (void)x, (void)out, (void)user_data;
+  return dl_set_error(DL_ERR_UNSUPPORTED, "Refusing has no forward yet");
+}
+
 static void custom_module_errors(void** state) {
   (void)state;
   dl_module* m = (dl_module*)FOREIGN;
@@ -354,6 +359,12 @@ static void custom_module_errors(void** state) {
   dl_module_free(m);
   assert_int_equal(dl_module_new("Forgetful", forgetful_forward, NULL, NULL, &m), DL_OK);
   EXPECT_ERROR(dl_module_forward(m, x, &y), DL_ERR_INVALID_ARGUMENT, "Forgetful", "without a live tensor");
+  dl_module* refusing = NULL;
+  assert_int_equal(dl_module_new("Refusing", refusing_forward, NULL, NULL, &refusing), DL_OK);
+  EXPECT_ERROR(dl_module_forward(refusing, x, &y), DL_ERR_UNSUPPORTED,
+               "dl_module_forward: forward of module 'Refusing' returned DL_ERR_UNSUPPORTED",
+               ": Refusing has no forward yet");
+  dl_module_free(refusing);
   dl_tensor* ints = NULL;
   assert_int_equal(dl_tensor_zeros(shape, 2, DL_INT32, &ints), DL_OK);
   EXPECT_ERROR(dl_module_register_parameter(m, "w", ints), DL_ERR_DTYPE, "dl_module_register_parameter", "int32");

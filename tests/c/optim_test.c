@@ -288,6 +288,7 @@ static void expect_sequence(dl_scheduler* s, dl_optimizer* opt, double (*want)(i
 
 static double step_want(int e) { return pow(0.5, e / 3); }
 static double multistep_want(int e) { return pow(0.1, (e >= 2) + (e >= 5)); }
+static double multistep_repeated_want(int e) { return pow(0.1, 2 * (e >= 2)); }
 static double exponential_want(int e) { return pow(0.9, e); }
 static double cosine_want(int e) { return 0.1 + (1 - 0.1) * (1 + cos(M_PI * e / 10)) / 2; }
 static double lambda_want(int e) { return 1.0 / (e + 1); }
@@ -313,6 +314,12 @@ static void scheduler_sequences(void** state) {
   const int64_t milestones[] = {2, 5};
   assert_int_equal(dl_multistep_lr_new(opt, milestones, 2, 0.1, &s), DL_OK);
   expect_sequence(s, opt, multistep_want, 8);
+  dl_scheduler_free(s);
+  /* A milestone given twice applies gamma twice (PyTorch counts milestones). */
+  assert_int_equal(dl_optimizer_set_lr(opt, 1.0), DL_OK);
+  const int64_t repeated[] = {2, 2};
+  assert_int_equal(dl_multistep_lr_new(opt, repeated, 2, 0.1, &s), DL_OK);
+  expect_sequence(s, opt, multistep_repeated_want, 5);
   dl_scheduler_free(s);
   assert_int_equal(dl_optimizer_set_lr(opt, 1.0), DL_OK);
   assert_int_equal(dl_exponential_lr_new(opt, 0.9, &s), DL_OK);
@@ -389,7 +396,7 @@ static void scheduler_errors(void** state) {
   EXPECT_ERROR(dl_step_lr_new(NULL, 1, 0.1, &s), DL_ERR_INVALID_ARGUMENT, "dl_step_lr_new", "'opt'");
   const int64_t bad[] = {5, 2};
   EXPECT_ERROR(dl_multistep_lr_new(opt, bad, 2, 0.1, &s), DL_ERR_INVALID_ARGUMENT, "dl_multistep_lr_new",
-               "increasing");
+               "must not decrease");
   EXPECT_ERROR(dl_multistep_lr_new(opt, NULL, 2, 0.1, &s), DL_ERR_INVALID_ARGUMENT, "dl_multistep_lr_new",
                "'milestones'");
   EXPECT_ERROR(dl_exponential_lr_new(FOREIGN_OPT, 0.9, &s), DL_ERR_INVALID_ARGUMENT, "dl_exponential_lr_new",

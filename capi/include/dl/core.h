@@ -68,6 +68,15 @@ DL_API int dl_abi_version(void);
  * libdl, valid until the next dl_ call on the same thread. Never NULL. */
 DL_API const char* dl_last_error_message(void);
 
+/* For callbacks (a custom module's forward, a LambdaLR factor, a dataset's
+ * get_item) that fail for a reason of their own, such as a binding's
+ * exception or panic: sets this thread's last error message to a copy of
+ * message (NULL: "") and returns status, so a callback can end with
+ * `return dl_set_error(DL_ERR_STATE, "what went wrong");`. The dl_ function
+ * that ran the callback then fails with that status and a message that adds
+ * its own context before this one. Never fails. */
+DL_API dl_status dl_set_error(dl_status status, const char* message);
+
 /* The name of a status code ("DL_ERR_SHAPE"); "DL_UNKNOWN_STATUS" for values
  * outside the enum. Static storage. */
 DL_API const char* dl_status_name(dl_status s);

@@ -116,7 +116,8 @@ DL_API dl_status dl_clip_grad_value_tensors(dl_tensor* const* params, int count,
 
 /* lr = base_lr * gamma^(epoch / step_size) (integer division). */
 DL_API dl_status dl_step_lr_new(dl_optimizer* opt, int64_t step_size, double gamma, dl_scheduler** out);
-/* lr = base_lr * gamma^(number of milestones <= epoch); milestones increasing. */
+/* lr = base_lr * gamma^(number of milestones <= epoch); milestones do not
+ * decrease (one given twice counts twice, as in PyTorch). */
 DL_API dl_status dl_multistep_lr_new(dl_optimizer* opt, const int64_t* milestones, int count, double gamma,
                                      dl_scheduler** out);
 /* lr = base_lr * gamma^epoch. */
