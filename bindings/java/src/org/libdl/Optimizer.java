@@ -55,7 +55,7 @@ public class Optimizer implements AutoCloseable {
 
   /** Adam with decoupled weight decay (default 1e-2). */
   public static final class AdamW extends Optimizer {
-    public AdamW(Module m, double lr) { this(m, adamOptions(new AdamOptions(), lr)); }
+    public AdamW(Module m, double lr) { this(m, adamOptions(Native.dl_adamw_defaults(), lr)); }
     public AdamW(Module m, AdamOptions o) { super(Native.dl_adamw_new(m.handle(), o)); }
   }
 
