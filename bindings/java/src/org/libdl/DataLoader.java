@@ -8,19 +8,9 @@ import java.util.NoSuchElementException;
  * (reshuffled when shuffling): {@code for (DataLoader.Batch b : loader) try (b) { ... }}.
  */
 public final class DataLoader implements AutoCloseable, Iterable<DataLoader.Batch> {
-  /** x [B, ...] and y [B, ...]; close() releases both. */
-  public static final class Batch implements AutoCloseable {
-    public final Tensor x, y;
-
-    Batch(Tensor x, Tensor y) {
-      this.x = x;
-      this.y = y;
-    }
-
-    @Override public void close() {
-      x.close();
-      y.close();
-    }
+  /** A batch is an example of stacked examples: x [B, ...] and y [B, ...]. */
+  public static final class Batch extends Dataset.Example {
+    Batch(Tensor x, Tensor y) { super(x, y); }
   }
 
   private long handle;

@@ -12,7 +12,7 @@ package org.libdl;
  */
 public class Dataset implements AutoCloseable {
   /** One example; close() releases both tensors. */
-  public static final class Example implements AutoCloseable {
+  public static class Example implements AutoCloseable {
     public final Tensor x, y;
 
     public Example(Tensor x, Tensor y) {
