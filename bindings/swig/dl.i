@@ -278,7 +278,7 @@ static dl_csharp_error_fn dl_csharp_error = NULL;
 extern "C" SWIGEXPORT void SWIGSTDCALL dl_csharp_register_error(dl_csharp_error_fn fn) { dl_csharp_error = fn; }
 %}
 %pragma(csharp) imclasscode=%{
-  sealed class DlErrorHelper {
+  internal sealed class DlErrorHelper {
     public delegate void ErrorDelegate(int status, string message);
     static readonly ErrorDelegate errorDelegate = SetPending;  // kept alive for C
     [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint = "dl_csharp_register_error")]
@@ -286,7 +286,7 @@ extern "C" SWIGEXPORT void SWIGSTDCALL dl_csharp_register_error(dl_csharp_error_
     static void SetPending(int status, string message) { SWIGPendingException.Set(new DlException(status, message)); }
     static DlErrorHelper() { Register(errorDelegate); }
   }
-  static readonly DlErrorHelper dlErrorHelper = new DlErrorHelper();
+  internal static readonly DlErrorHelper dlErrorHelper = new DlErrorHelper();
 %}
 
 %typemap(ctype) dl_status "long long"
@@ -346,7 +346,7 @@ extern "C" SWIGEXPORT void SWIGSTDCALL dl_csharp_register_error(dl_csharp_error_
 %typemap(ctype) PATTERN "const char**"
 %typemap(imtype) PATTERN "out global::System.IntPtr"
 %typemap(cstype) PATTERN "out string"
-%typemap(csin, pre="    global::System.IntPtr temp$csinput;",
+%typemap(csin, pre="    global::System.IntPtr temp$csinput = global::System.IntPtr.Zero;",
          post="    $csinput = global::System.Runtime.InteropServices.Marshal.PtrToStringAnsi(temp$csinput);") PATTERN
   "out temp$csinput"
 %typemap(in) PATTERN %{ $1 = ($1_ltype)$input; *$1 = NULL; %}
