@@ -16,11 +16,12 @@ type Dataset struct {
 // Item is a user dataset's example i.
 type ItemFunc func(i int64) (x, y *Tensor, err error)
 
-func datasetOf(h uintptr, user *itemSource, err error) (*Dataset, error) {
+// datasetOf is tensorOf for datasets.
+func datasetOf(h *uintptr, user *itemSource, err error) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dataset{h: h, user: user}
+	d := &Dataset{h: *h, user: user}
 	runtime.SetFinalizer(d, func(d *Dataset) { native.Dl_dataset_free(d.h) })
 	return d, nil
 }
@@ -31,13 +32,19 @@ func MNIST(dir string, train bool) (*Dataset, error) {
 		dir = native.DL_FASHION_MNIST_DIR
 	}
 	var h uintptr
-	return datasetOf(h, nil, native.Dl_dataset_mnist(dir, boolInt(train), &h))
+	return datasetOf(&h, nil, native.Dl_dataset_mnist(dir, boolInt(train), &h))
+}
+
+// CIFAR10 reads CIFAR-10's binary files in dir, images (3, 32, 32).
+func CIFAR10(dir string, train bool) (*Dataset, error) {
+	var h uintptr
+	return datasetOf(&h, nil, native.Dl_dataset_cifar10(dir, boolInt(train), &h))
 }
 
 // TensorDataset: the rows of x and y.
 func TensorDataset(x, y *Tensor) (*Dataset, error) {
 	var h uintptr
-	return datasetOf(h, nil, native.Dl_dataset_from_tensors(x.handle(), y.handle(), &h))
+	return datasetOf(&h, nil, native.Dl_dataset_from_tensors(x.handle(), y.handle(), &h))
 }
 
 // itemSource is the director libdl calls for a user dataset; a loader's
@@ -103,7 +110,7 @@ func NewDataset(size int64, get ItemFunc) (*Dataset, error) {
 		native.DeleteDirectorGetItemCallback(cb)
 		return nil, err
 	}
-	return datasetOf(h, src, nil)
+	return datasetOf(&h, src, nil)
 }
 
 // Normalize is transforms.Normalize(mean, std) per channel over d's inputs.
@@ -112,7 +119,16 @@ func (d *Dataset) Normalize(mean, std []float32) (*Dataset, error) {
 		return nil, &Error{Status: StatusInvalidArgument, Message: "Dataset.Normalize: mean and std differ in length"}
 	}
 	var h uintptr
-	return datasetOf(h, d.user, native.Dl_dataset_normalize(d.h, mean, std, len(mean), &h))
+	return datasetOf(&h, d.user, native.Dl_dataset_normalize(d.h, mean, std, len(mean), &h))
+}
+
+// Get is example i (new tensors: the caller closes them).
+func (d *Dataset) Get(i int64) (x, y *Tensor, err error) {
+	var xh, yh uintptr
+	if err := d.failure(withCallbacks(func() error { return native.Dl_dataset_get(d.h, i, &xh, &yh) })); err != nil {
+		return nil, nil, err
+	}
+	return newTensor(xh), newTensor(yh), nil
 }
 
 func (d *Dataset) Size() (int64, error) {
@@ -190,5 +206,20 @@ func (l *Loader) Close() {
 
 // ManualSeed seeds the global generator; SetNumThreads sets the CPU threads.
 func ManualSeed(seed uint64) error { return native.Dl_manual_seed(seed) }
-func SetNumThreads(n int) error     { return native.Dl_set_num_threads(n) }
-func BlasInfo() string              { return native.Dl_blas_info() }
+func SetNumThreads(n int) error    { return native.Dl_set_num_threads(n) }
+func BlasInfo() string             { return native.Dl_blas_info() }
+func Version() string              { return native.Dl_version() }
+
+// NumThreads is the CPU thread count in use.
+func NumThreads() (int, error) {
+	var n int32
+	err := native.Dl_get_num_threads(&n)
+	return int(n), err
+}
+
+// IsGradEnabled says whether ops are recorded for autograd on this OS thread (see NoGrad).
+func IsGradEnabled() (bool, error) {
+	var on int32
+	err := native.Dl_is_grad_enabled(&on)
+	return on != 0, err
+}

@@ -217,7 +217,7 @@ func TestScopedStepsKeepMemoryFlat(t *testing.T) {
 		x := must[*Tensor](t)(Randn(Float32, 16, 32))
 		y := must[*Tensor](t)(Randint(0, 4, 16))
 		opt.ZeroGrad()
-		loss := must[*Tensor](t)(CrossEntropy(must[*Tensor](t)(net.Forward(x)), y))
+		loss := must[*Tensor](t)(CrossEntropy(must[*Tensor](t)(net.Forward(x)), y, ReductionMean))
 		must[struct{}](t)(struct{}{}, loss.Backward(nil))
 		must[struct{}](t)(struct{}{}, opt.Step())
 		s.Close()

@@ -18,11 +18,12 @@ type Forwarder interface {
 	Forward(x *Tensor) (*Tensor, error)
 }
 
-func moduleOf(h uintptr, err error) (*Module, error) {
+// moduleOf is tensorOf for modules.
+func moduleOf(h *uintptr, err error) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Module{h: h}
+	m := &Module{h: *h}
 	runtime.SetFinalizer(m, func(m *Module) { native.Dl_module_free(m.h) })
 	return m, nil
 }
@@ -80,7 +81,7 @@ func NewModule(typeName string, f Forwarder) (*Module, error) {
 		native.DeleteDirectorForwardCallback(cb)
 		return nil, err
 	}
-	return moduleOf(out, nil)
+	return moduleOf(&out, nil)
 }
 
 // Close releases the module handle.
@@ -104,7 +105,7 @@ func (m *Module) handle() uintptr {
 func (m *Module) Forward(x *Tensor) (*Tensor, error) {
 	var out uintptr
 	err := withCallbacks(func() error { return native.Dl_module_forward(m.handle(), x.handle(), &out) })
-	return tensorOf(out, err)
+	return tensorOf(&out, err)
 }
 
 // Register adds child under name (as self.fc1 = ... in __init__) and returns it.
@@ -113,10 +114,29 @@ func (m *Module) Register(name string, child *Module) (*Module, error) {
 }
 
 // Append adds child to a Sequential.
-func (m *Module) Append(child *Module) error { return native.Dl_module_append(m.handle(), child.handle()) }
+func (m *Module) Append(child *Module) error {
+	return native.Dl_module_append(m.handle(), child.handle())
+}
+
+// RegisterParameter adds t as a parameter named name (it becomes a leaf that requires grad).
+func (m *Module) RegisterParameter(name string, t *Tensor) error {
+	return native.Dl_module_register_parameter(m.handle(), name, t.handle())
+}
 
 func (m *Module) Train() error { return native.Dl_module_train(m.handle(), 1) }
 func (m *Module) Eval() error  { return native.Dl_module_train(m.handle(), 0) }
+
+func (m *Module) IsTraining() (bool, error) {
+	var on int32
+	err := native.Dl_module_is_training(m.handle(), &on)
+	return on != 0, err
+}
+
+// TypeName is the module's type ("Linear", or a custom module's name).
+func (m *Module) TypeName() (string, error) {
+	var name string
+	return name, native.Dl_module_type_name(m.handle(), &name)
+}
 
 // Parameters are the parameter tensors, recursive, in registration order.
 func (m *Module) Parameters() ([]*Tensor, error) {
@@ -144,7 +164,7 @@ func (m *Module) ParameterName(i int64) (string, error) {
 // Parameter is the parameter named name ("fc1.weight").
 func (m *Module) Parameter(name string) (*Tensor, error) {
 	var out uintptr
-	return tensorOf(out, native.Dl_module_named_parameter(m.handle(), name, &out))
+	return tensorOf(&out, native.Dl_module_named_parameter(m.handle(), name, &out))
 }
 
 // Save writes parameters and buffers as safetensors, atomically; Load reads them back.
@@ -155,13 +175,13 @@ func (m *Module) Load(path string) error { return native.Dl_module_load(m.handle
 
 func NewLinear(in, out int64, bias bool) (*Module, error) {
 	var h uintptr
-	return moduleOf(h, native.Dl_linear_new(in, out, boolInt(bias), &h))
+	return moduleOf(&h, native.Dl_linear_new(in, out, boolInt(bias), &h))
 }
 
 // NewSequential applies children in order.
 func NewSequential(children ...*Module) (*Module, error) {
 	var h uintptr
-	seq, err := moduleOf(h, native.Dl_sequential_new(&h))
+	seq, err := moduleOf(&h, native.Dl_sequential_new(&h))
 	for _, c := range children {
 		if err == nil {
 			err = seq.Append(c)
@@ -170,31 +190,111 @@ func NewSequential(children ...*Module) (*Module, error) {
 	return seq, err
 }
 
-func NewReLU() (*Module, error) {
+// newLayer is a module made by a native constructor.
+func newLayer(make func(*uintptr) error) (*Module, error) {
 	var h uintptr
-	return moduleOf(h, native.Dl_relu_new(&h))
+	return moduleOf(&h, make(&h))
 }
 
-func NewTanh() (*Module, error) {
-	var h uintptr
-	return moduleOf(h, native.Dl_tanh_new(&h))
+func NewReLU() (*Module, error)     { return newLayer(native.Dl_relu_new) }
+func NewSigmoid() (*Module, error)  { return newLayer(native.Dl_sigmoid_new) }
+func NewTanh() (*Module, error)     { return newLayer(native.Dl_tanh_new) }
+func NewIdentity() (*Module, error) { return newLayer(native.Dl_identity_new) }
+
+func NewLeakyReLU(negativeSlope float64) (*Module, error) {
+	return newLayer(func(h *uintptr) error { return native.Dl_leaky_relu_new(negativeSlope, h) })
+}
+func NewELU(alpha float64) (*Module, error) {
+	return newLayer(func(h *uintptr) error { return native.Dl_elu_new(alpha, h) })
+}
+func NewGELU(approximateTanh bool) (*Module, error) {
+	return newLayer(func(h *uintptr) error { return native.Dl_gelu_new(boolInt(approximateTanh), h) })
+}
+func NewSoftmax(dim int64) (*Module, error) {
+	return newLayer(func(h *uintptr) error { return native.Dl_softmax_new(dim, h) })
+}
+func NewLogSoftmax(dim int64) (*Module, error) {
+	return newLayer(func(h *uintptr) error { return native.Dl_log_softmax_new(dim, h) })
 }
 
+// NewFlatten merges dims startDim..endDim (nn.Flatten(): 1, -1).
+func NewFlatten(startDim, endDim int64) (*Module, error) {
+	return newLayer(func(h *uintptr) error { return native.Dl_flatten_new(startDim, endDim, h) })
+}
+
+// NewDropout and NewDropout2d: active in train mode, the identity in eval.
 func NewDropout(p float64) (*Module, error) {
-	var h uintptr
-	return moduleOf(h, native.Dl_dropout_new(p, &h))
+	return newLayer(func(h *uintptr) error { return native.Dl_dropout_new(p, h) })
+}
+func NewDropout2d(p float64) (*Module, error) {
+	return newLayer(func(h *uintptr) error { return native.Dl_dropout2d_new(p, h) })
 }
 
 // ---- functional forms (torch.nn.functional)
 
-// CrossEntropy of logits [N, C] against int64 classes [N], averaged.
-func CrossEntropy(logits, target *Tensor) (*Tensor, error) {
+// Linear is x [*, K] by weight [M, K] plus bias [M] (nil: none) -> [*, M].
+func Linear(x, weight, bias *Tensor) (*Tensor, error) {
 	var out uintptr
-	return tensorOf(out, native.Dl_cross_entropy(logits.handle(), target.handle(), native.Dl_reduction(native.DL_REDUCTION_MEAN), &out))
+	return tensorOf(&out, native.Dl_linear(x.handle(), weight.handle(), bias.handle(), &out))
 }
 
-// MSELoss of input against target, averaged.
-func MSELoss(input, target *Tensor) (*Tensor, error) {
+// Dropout zeroes elements with probability p when training, scaling the rest by 1 / (1 - p).
+func Dropout(x *Tensor, p float64, training bool) (*Tensor, error) {
 	var out uintptr
-	return tensorOf(out, native.Dl_mse_loss(input.handle(), target.handle(), native.Dl_reduction(native.DL_REDUCTION_MEAN), &out))
+	return tensorOf(&out, native.Dl_dropout(x.handle(), p, boolInt(training), &out))
+}
+
+// Reduction is how a loss reduces over elements, as dl_reduction.
+type Reduction int
+
+const (
+	ReductionNone Reduction = iota
+	ReductionMean
+	ReductionSum
+)
+
+func loss(make func(*uintptr) error) (*Tensor, error) {
+	var out uintptr
+	return tensorOf(&out, make(&out))
+}
+
+// CrossEntropy of logits [N, C] against int64 classes [N].
+func CrossEntropy(logits, target *Tensor, r Reduction) (*Tensor, error) {
+	return loss(func(out *uintptr) error {
+		return native.Dl_cross_entropy(logits.handle(), target.handle(), native.Dl_reduction(r), out)
+	})
+}
+
+// NLLLoss of log-probabilities [N, C] (from LogSoftmax) against int64 classes [N].
+func NLLLoss(logProbs, target *Tensor, r Reduction) (*Tensor, error) {
+	return loss(func(out *uintptr) error {
+		return native.Dl_nll_loss(logProbs.handle(), target.handle(), native.Dl_reduction(r), out)
+	})
+}
+
+// MSELoss: (input - target)^2; L1Loss: |input - target|.
+func MSELoss(input, target *Tensor, r Reduction) (*Tensor, error) {
+	return loss(func(out *uintptr) error {
+		return native.Dl_mse_loss(input.handle(), target.handle(), native.Dl_reduction(r), out)
+	})
+}
+func L1Loss(input, target *Tensor, r Reduction) (*Tensor, error) {
+	return loss(func(out *uintptr) error {
+		return native.Dl_l1_loss(input.handle(), target.handle(), native.Dl_reduction(r), out)
+	})
+}
+
+// BCELoss of probabilities in [0, 1]; weight (nil: none) broadcasts to them.
+func BCELoss(input, target, weight *Tensor, r Reduction) (*Tensor, error) {
+	return loss(func(out *uintptr) error {
+		return native.Dl_bce_loss(input.handle(), target.handle(), weight.handle(), native.Dl_reduction(r), out)
+	})
+}
+
+// BCEWithLogitsLoss of logits; weight and posWeight (per class) may be nil.
+func BCEWithLogitsLoss(input, target, weight, posWeight *Tensor, r Reduction) (*Tensor, error) {
+	return loss(func(out *uintptr) error {
+		return native.Dl_bce_with_logits_loss(input.handle(), target.handle(), weight.handle(), posWeight.handle(),
+			native.Dl_reduction(r), out)
+	})
 }

@@ -9,11 +9,12 @@ import (
 // Optimizer updates a module's parameters (torch.optim).
 type Optimizer struct{ h uintptr }
 
-func optimizerOf(h uintptr, err error) (*Optimizer, error) {
+// optimizerOf is tensorOf for optimizers.
+func optimizerOf(h *uintptr, err error) (*Optimizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &Optimizer{h: h}
+	o := &Optimizer{h: *h}
 	runtime.SetFinalizer(o, func(o *Optimizer) { native.Dl_optimizer_free(o.h) })
 	return o, nil
 }
@@ -64,7 +65,7 @@ func NewSGD(m *Module, o SGDOptions) (*Optimizer, error) {
 	c.SetWeightDecay(o.WeightDecay)
 	c.SetNesterov(boolInt(o.Nesterov))
 	var h uintptr
-	return optimizerOf(h, native.Dl_sgd_new(m.handle(), c, &h))
+	return optimizerOf(&h, native.Dl_sgd_new(m.handle(), c, &h))
 }
 
 func newAdam(make func(uintptr, native.AdamOptions, *uintptr) error, m *Module, o AdamOptions) (*Optimizer, error) {
@@ -77,10 +78,12 @@ func newAdam(make func(uintptr, native.AdamOptions, *uintptr) error, m *Module, 
 	c.SetWeightDecay(o.WeightDecay)
 	c.SetAmsgrad(boolInt(o.AMSGrad))
 	var h uintptr
-	return optimizerOf(h, make(m.handle(), c, &h))
+	return optimizerOf(&h, make(m.handle(), c, &h))
 }
-func NewAdam(m *Module, o AdamOptions) (*Optimizer, error)  { return newAdam(native.Dl_adam_new, m, o) }
-func NewAdamW(m *Module, o AdamOptions) (*Optimizer, error) { return newAdam(native.Dl_adamw_new, m, o) }
+func NewAdam(m *Module, o AdamOptions) (*Optimizer, error) { return newAdam(native.Dl_adam_new, m, o) }
+func NewAdamW(m *Module, o AdamOptions) (*Optimizer, error) {
+	return newAdam(native.Dl_adamw_new, m, o)
+}
 
 func NewRMSprop(m *Module, o RMSpropOptions) (*Optimizer, error) {
 	c := native.NewRmspropOptions()
@@ -92,7 +95,7 @@ func NewRMSprop(m *Module, o RMSpropOptions) (*Optimizer, error) {
 	c.SetMomentum(o.Momentum)
 	c.SetCentered(boolInt(o.Centered))
 	var h uintptr
-	return optimizerOf(h, native.Dl_rmsprop_new(m.handle(), c, &h))
+	return optimizerOf(&h, native.Dl_rmsprop_new(m.handle(), c, &h))
 }
 
 func NewAdagrad(m *Module, o AdagradOptions) (*Optimizer, error) {
@@ -104,7 +107,7 @@ func NewAdagrad(m *Module, o AdagradOptions) (*Optimizer, error) {
 	c.SetInitialAccumulatorValue(o.InitialAccumulatorValue)
 	c.SetEps(o.Eps)
 	var h uintptr
-	return optimizerOf(h, native.Dl_adagrad_new(m.handle(), c, &h))
+	return optimizerOf(&h, native.Dl_adagrad_new(m.handle(), c, &h))
 }
 
 func (o *Optimizer) Close() {
@@ -126,37 +129,38 @@ func (o *Optimizer) SetLR(lr float64) error { return native.Dl_optimizer_set_lr(
 // creating one applies epoch 0, Step advances one epoch.
 type Scheduler struct{ h uintptr }
 
-func schedulerOf(h uintptr, err error) (*Scheduler, error) {
+// schedulerOf is tensorOf for schedulers.
+func schedulerOf(h *uintptr, err error) (*Scheduler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Scheduler{h: h}
+	s := &Scheduler{h: *h}
 	runtime.SetFinalizer(s, func(s *Scheduler) { native.Dl_scheduler_free(s.h) })
 	return s, nil
 }
 
 func NewStepLR(o *Optimizer, stepSize int64, gamma float64) (*Scheduler, error) {
 	var h uintptr
-	return schedulerOf(h, native.Dl_step_lr_new(o.h, stepSize, gamma, &h))
+	return schedulerOf(&h, native.Dl_step_lr_new(o.h, stepSize, gamma, &h))
 }
 func NewMultiStepLR(o *Optimizer, milestones []int64, gamma float64) (*Scheduler, error) {
 	var h uintptr
-	return schedulerOf(h, native.Dl_multistep_lr_new(o.h, milestones, gamma, &h))
+	return schedulerOf(&h, native.Dl_multistep_lr_new(o.h, milestones, gamma, &h))
 }
 func NewExponentialLR(o *Optimizer, gamma float64) (*Scheduler, error) {
 	var h uintptr
-	return schedulerOf(h, native.Dl_exponential_lr_new(o.h, gamma, &h))
+	return schedulerOf(&h, native.Dl_exponential_lr_new(o.h, gamma, &h))
 }
 func NewCosineAnnealingLR(o *Optimizer, tMax int64, etaMin float64) (*Scheduler, error) {
 	var h uintptr
-	return schedulerOf(h, native.Dl_cosine_annealing_lr_new(o.h, tMax, etaMin, &h))
+	return schedulerOf(&h, native.Dl_cosine_annealing_lr_new(o.h, tMax, etaMin, &h))
 }
 
 // PlateauOptions: ReduceLROnPlateau's, from DefaultPlateauOptions.
 type PlateauOptions struct {
-	ModeMax, ThresholdAbs                  bool
-	Factor, Threshold, MinLR, Eps          float64
-	Patience, Cooldown                     int64
+	ModeMax, ThresholdAbs         bool
+	Factor, Threshold, MinLR, Eps float64
+	Patience, Cooldown            int64
 }
 
 func DefaultPlateauOptions() PlateauOptions {
@@ -178,11 +182,13 @@ func NewReduceLROnPlateau(o *Optimizer, p PlateauOptions) (*Scheduler, error) {
 	c.SetPatience(p.Patience)
 	c.SetCooldown(p.Cooldown)
 	var h uintptr
-	return schedulerOf(h, native.Dl_reduce_lr_on_plateau_new(o.h, c, &h))
+	return schedulerOf(&h, native.Dl_reduce_lr_on_plateau_new(o.h, c, &h))
 }
 
 // lambda is the director libdl calls for LambdaLR's factor.
-type lambda struct{ f func(epoch int64) (float64, error) }
+type lambda struct {
+	f func(epoch int64) (float64, error)
+}
 
 func (l *lambda) Factor(epoch, outSlot int64) int {
 	var factor float64
@@ -208,7 +214,7 @@ func NewLambdaLR(o *Optimizer, f func(epoch int64) (float64, error)) (*Scheduler
 		native.DeleteDirectorLrLambdaCallback(cb)
 		return nil, err
 	}
-	return schedulerOf(h, nil)
+	return schedulerOf(&h, nil)
 }
 
 func (s *Scheduler) Close() {
@@ -223,7 +229,9 @@ func (s *Scheduler) Close() {
 func (s *Scheduler) Step() error {
 	return withCallbacks(func() error { return native.Dl_scheduler_step(s.h) })
 }
-func (s *Scheduler) StepMetric(metric float64) error { return native.Dl_scheduler_step_metric(s.h, metric) }
+func (s *Scheduler) StepMetric(metric float64) error {
+	return native.Dl_scheduler_step_metric(s.h, metric)
+}
 func (s *Scheduler) LastLR() (float64, error) {
 	var lr float64
 	return lr, native.Dl_scheduler_get_last_lr(s.h, &lr)
@@ -235,3 +243,5 @@ func ClipGradNorm(m *Module, maxNorm float64) (float64, error) {
 	return total, native.Dl_clip_grad_norm(m.handle(), maxNorm, 2, &total)
 }
 
+// ClipGradValue clamps m's gradients to [-clip, clip].
+func ClipGradValue(m *Module, clip float64) error { return native.Dl_clip_grad_value(m.handle(), clip) }

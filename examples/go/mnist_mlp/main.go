@@ -101,7 +101,7 @@ func step(net *Net, opt *dl.Optimizer, x, y *dl.Tensor) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	loss, err := dl.CrossEntropy(logits, y)
+	loss, err := dl.CrossEntropy(logits, y, dl.ReductionMean)
 	if err != nil {
 		return 0, err
 	}
