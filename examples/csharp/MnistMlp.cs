@@ -119,8 +119,8 @@ static class MnistMlp {
         losses.Add(meanLoss);
         double accuracy = TestAccuracy(net, test);
         if (json)
-          Console.WriteLine(string.Format(invariant, "{{\"case\": \"epoch {0} time\", \"metric\": \"s\", \"higher_is_better\": false, \"value\": {1:F4}}}",
-                                          epoch, seconds));
+          Console.WriteLine("{\"case\": \"epoch " + epoch + " time\", \"metric\": \"s\", \"higher_is_better\": false, \"value\": " +
+                            seconds.ToString("F4", invariant) + "}");
         else
           Console.WriteLine(string.Format(invariant, "epoch {0}/{1}  loss {2:F4}  test accuracy {3:F4}  {4:F2} s", epoch, epochs, meanLoss,
                                           accuracy, seconds));

@@ -20,8 +20,8 @@ static class Overhead {
       }
       Array.Sort(batches);
       Console.WriteLine("{\"info\": \"libdl " + Dl.Version + ", from C#\"}");
-      Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                                      "{{\"case\": \"tiny add\", \"metric\": \"us/call\", \"higher_is_better\": false, \"value\": {0:F4}}}", batches[2]));
+      Console.WriteLine("{\"case\": \"tiny add\", \"metric\": \"us/call\", \"higher_is_better\": false, \"value\": " +
+                        batches[2].ToString("F4", CultureInfo.InvariantCulture) + "}");
     }
   }
 }
