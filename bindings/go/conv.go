@@ -11,30 +11,60 @@ const (
 	PaddingValid                   // no padding
 )
 
+// Window is what convolutions and pools share: stride, padding (each side)
+// and dilation, per dimension.
+type Window struct {
+	StrideH, StrideW, PadH, PadW, DilationH, DilationW int64
+}
+
+// windowFields are libdl's window fields, in Conv2dOptions and Pool2dOptions alike.
+type windowFields interface {
+	GetStrideH() int64
+	GetStrideW() int64
+	GetPadH() int64
+	GetPadW() int64
+	GetDilationH() int64
+	GetDilationW() int64
+	SetStrideH(int64)
+	SetStrideW(int64)
+	SetPadH(int64)
+	SetPadW(int64)
+	SetDilationH(int64)
+	SetDilationW(int64)
+}
+
+func windowOf(c windowFields) Window {
+	return Window{c.GetStrideH(), c.GetStrideW(), c.GetPadH(), c.GetPadW(), c.GetDilationH(), c.GetDilationW()}
+}
+
+func (w Window) setIn(c windowFields) {
+	c.SetStrideH(w.StrideH)
+	c.SetStrideW(w.StrideW)
+	c.SetPadH(w.PadH)
+	c.SetPadW(w.PadW)
+	c.SetDilationH(w.DilationH)
+	c.SetDilationW(w.DilationW)
+}
+
 // Conv2dOptions: nn.Conv2d's, from DefaultConv2dOptions (stride 1, no
 // padding, dilation 1, groups 1, bias).
 type Conv2dOptions struct {
-	StrideH, StrideW, PadH, PadW, DilationH, DilationW, Groups int64
-	Padding                                                    Padding
-	Bias                                                       bool
+	Window
+	Groups  int64
+	Padding Padding
+	Bias    bool
 }
 
 func DefaultConv2dOptions() Conv2dOptions {
 	o := native.Dl_conv2d_defaults()
 	defer native.DeleteConv2dOptions(o)
-	return Conv2dOptions{o.GetStrideH(), o.GetStrideW(), o.GetPadH(), o.GetPadW(), o.GetDilationH(), o.GetDilationW(),
-		o.GetGroups(), Padding(o.GetPaddingMode()), o.GetBias() != 0}
+	return Conv2dOptions{windowOf(o), o.GetGroups(), Padding(o.GetPaddingMode()), o.GetBias() != 0}
 }
 
 // native is o as libdl's struct; the caller deletes it.
 func (o Conv2dOptions) native() native.Conv2dOptions {
 	c := native.NewConv2dOptions()
-	c.SetStrideH(o.StrideH)
-	c.SetStrideW(o.StrideW)
-	c.SetPadH(o.PadH)
-	c.SetPadW(o.PadW)
-	c.SetDilationH(o.DilationH)
-	c.SetDilationW(o.DilationW)
+	o.setIn(c)
 	c.SetGroups(o.Groups)
 	c.SetPaddingMode(int(o.Padding))
 	c.SetBias(boolInt(o.Bias))
@@ -63,26 +93,20 @@ func Conv2d(x, weight, bias *Tensor, o Conv2dOptions) (*Tensor, error) {
 // CountIncludePad, no DivisorOverride). Dilation is read by max pooling,
 // CountIncludePad and DivisorOverride by average pooling.
 type Pool2dOptions struct {
-	StrideH, StrideW, PadH, PadW, DilationH, DilationW int64
-	CeilMode, CountIncludePad                          bool
-	DivisorOverride                                    int64
+	Window
+	CeilMode, CountIncludePad bool
+	DivisorOverride           int64
 }
 
 func DefaultPool2dOptions() Pool2dOptions {
 	o := native.Dl_pool2d_defaults()
 	defer native.DeletePool2dOptions(o)
-	return Pool2dOptions{o.GetStrideH(), o.GetStrideW(), o.GetPadH(), o.GetPadW(), o.GetDilationH(), o.GetDilationW(),
-		o.GetCeilMode() != 0, o.GetCountIncludePad() != 0, o.GetDivisorOverride()}
+	return Pool2dOptions{windowOf(o), o.GetCeilMode() != 0, o.GetCountIncludePad() != 0, o.GetDivisorOverride()}
 }
 
 func (o Pool2dOptions) native() native.Pool2dOptions {
 	c := native.NewPool2dOptions()
-	c.SetStrideH(o.StrideH)
-	c.SetStrideW(o.StrideW)
-	c.SetPadH(o.PadH)
-	c.SetPadW(o.PadW)
-	c.SetDilationH(o.DilationH)
-	c.SetDilationW(o.DilationW)
+	o.setIn(c)
 	c.SetCeilMode(boolInt(o.CeilMode))
 	c.SetCountIncludePad(boolInt(o.CountIncludePad))
 	c.SetDivisorOverride(o.DivisorOverride)

@@ -10,11 +10,6 @@ namespace LibDl {
 /// instead of libdl's report of the failure. A director that libdl owns is rooted by a GCHandle
 /// from the moment libdl takes it until its released(), so the delegates SWIG gave C stay valid
 /// for as long as C may call them.
-///
-/// NOTE [finalizers at exit]: Mono finalizes every object at exit, reachable or not, in no
-/// order, so the delegates of a director may be gone before the finalizer of the module whose
-/// release would call its released(). The finalizers free nothing once shutdown has started:
-/// the process's memory goes with it.
 /// </summary>
 static class Callbacks {
   [ThreadStatic] static Exception pending;

@@ -8,35 +8,24 @@ namespace LibDl {
 /// Batches of a dataset, as torch.utils.data.DataLoader; each enumeration is one epoch
 /// (reshuffled when shuffling): <c>foreach (var b in loader) using (b) { ... }</c>.
 /// </summary>
-public sealed class DataLoader : IDisposable, IEnumerable<DataLoader.Batch> {
+public sealed class DataLoader : NativeObject, IEnumerable<DataLoader.Batch> {
   /// <summary>A batch is an example of stacked examples: X [B, ...] and Y [B, ...].</summary>
   public sealed class Batch : Dataset.Example {
     internal Batch(Tensor x, Tensor y) : base(x, y) {}
   }
 
-  long handle;
   readonly Dataset dataset;
 
-  public DataLoader(Dataset ds, LoaderOptions o) {
-    handle = Native.dl_loader_new(ds.Handle, o);
-    dataset = ds;
-  }
+  public DataLoader(Dataset ds, LoaderOptions o) : base(Native.dl_loader_new(H(ds), o)) { dataset = ds; }
 
   /// <summary>batchSize, shuffled with seed when shuffle, numWorkers threads preparing batches ahead.</summary>
-  public DataLoader(Dataset ds, long batchSize, bool shuffle = false, ulong seed = 0, int numWorkers = 0, bool dropLast = false) {
-    using (var o = new LoaderOptions { BatchSize = batchSize, Shuffle = shuffle ? 1 : 0, Seed = seed, NumWorkers = numWorkers,
-                                       DropLast = dropLast ? 1 : 0 })
-      handle = Native.dl_loader_new(ds.Handle, o);
+  public DataLoader(Dataset ds, long batchSize, bool shuffle = false, ulong seed = 0, int numWorkers = 0, bool dropLast = false)
+      : base(WithOptions(new LoaderOptions { BatchSize = batchSize, Shuffle = shuffle ? 1 : 0, Seed = seed, NumWorkers = numWorkers,
+                                             DropLast = dropLast ? 1 : 0 },
+                         o => Native.dl_loader_new(H(ds), o))) {
     dataset = ds;
   }
 
-  internal long Handle {
-    get {
-      long h = handle;
-      if (h == 0) throw new ObjectDisposedException("DataLoader", "DataLoader: used after Dispose()");
-      return h;
-    }
-  }
 
   /// <summary>The next batch of this epoch, or null at its end (the next call starts a new epoch).</summary>
   public Batch Next() {
@@ -64,19 +53,7 @@ public sealed class DataLoader : IDisposable, IEnumerable<DataLoader.Batch> {
 
   IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
 
-  ~DataLoader() {
-    if (!Environment.HasShutdownStarted) Release();  // NOTE [finalizers at exit] (Callbacks.cs)
-  }
-
-  void Release() {
-    long h = System.Threading.Interlocked.Exchange(ref handle, 0);
-    if (h != 0) Native.dl_loader_free(h);
-  }
-
-  public void Dispose() {
-    Release();
-    GC.SuppressFinalize(this);
-  }
+  internal override void Free(long h) { Native.dl_loader_free(h); }
 }
 
 }

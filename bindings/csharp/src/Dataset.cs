@@ -15,7 +15,7 @@ namespace LibDl {
 /// </code>
 /// A loader with workers calls Get from several threads at once.
 /// </summary>
-public class Dataset : IDisposable {
+public class Dataset : NativeObject {
   /// <summary>One example; Dispose releases both tensors.</summary>
   public class Example : IDisposable {
     public Tensor X { get; }
@@ -32,25 +32,21 @@ public class Dataset : IDisposable {
     }
   }
 
-  long handle;
   /// <summary>An exception a Get on a loader's worker thread threw (NOTE [binding callbacks]).</summary>
   volatile Exception workerFailure;
   /// <summary>The user dataset this one reads (itself, or the source of a Normalize), for workerFailure.</summary>
   readonly Dataset source;
 
-  Dataset(long handle, Dataset source) {
-    this.handle = handle;
-    this.source = source;
-  }
+  Dataset(long handle, Dataset source) : base(handle) { this.source = source; }
 
   /// <summary>A user dataset of size examples, read with <see cref="Get"/>.</summary>
-  protected Dataset(long size) {
+  protected Dataset(long size) : base(0) {
     if (GetType().GetMethod("Get", new[] { typeof(long) }).DeclaringType == typeof(Dataset))
       throw new InvalidOperationException(GetType().Name + ": a custom Dataset must override Get");
     source = this;
     var cb = new ItemDirector(this);
     try {
-      handle = Native.dl_binding_dataset_new(size, cb);
+      Adopt(Native.dl_binding_dataset_new(size, cb));
     } catch (DlException) {
       cb.Dispose();
       throw;
@@ -73,10 +69,10 @@ public class Dataset : IDisposable {
     public override int get_item(long index, long xSlot, long ySlot) {
       try {
         using (Example e = dataset.Get(index)) {
-          long x = Native.dl_tensor_ref(e.X.Handle);
+          long x = Native.dl_tensor_ref(H(e.X));
           long y;
           try {
-            y = Native.dl_tensor_ref(e.Y.Handle);
+            y = Native.dl_tensor_ref(H(e.Y));
           } catch {
             Native.dl_tensor_free(x);
             throw;
@@ -114,13 +110,6 @@ public class Dataset : IDisposable {
     if (own != null) ExceptionDispatchInfo.Capture(own).Throw();
   }
 
-  internal long Handle {
-    get {
-      long h = handle;
-      if (h == 0) throw new ObjectDisposedException(GetType().Name, "Dataset: used after Dispose()");
-      return h;
-    }
-  }
 
   public long Size {
     get {
@@ -135,7 +124,7 @@ public class Dataset : IDisposable {
   public static Dataset Cifar10(string dir, bool train) { return new Dataset(Native.dl_dataset_cifar10(dir, train ? 1 : 0), null); }
   /// <summary>The rows of x and y (TensorDataset).</summary>
   public static Dataset FromTensors(Tensor x, Tensor y) {
-    return new Dataset(Native.dl_dataset_from_tensors(Tensor.H(x), Tensor.H(y)), null);
+    return new Dataset(Native.dl_dataset_from_tensors(H(x), H(y)), null);
   }
   /// <summary>transforms.Normalize(mean, std) per channel over this dataset's inputs.</summary>
   public Dataset Normalize(float[] mean, float[] std) {
@@ -144,19 +133,7 @@ public class Dataset : IDisposable {
     return new Dataset(Native.dl_dataset_normalize(Handle, mean, std, mean.Length), source);
   }
 
-  ~Dataset() {
-    if (!Environment.HasShutdownStarted) Release();  // NOTE [finalizers at exit] (Callbacks.cs)
-  }
-
-  void Release() {
-    long h = System.Threading.Interlocked.Exchange(ref handle, 0);
-    if (h != 0) Native.dl_dataset_free(h);
-  }
-
-  public void Dispose() {
-    Release();
-    GC.SuppressFinalize(this);
-  }
+  internal override void Free(long h) { Native.dl_dataset_free(h); }
 }
 
 }

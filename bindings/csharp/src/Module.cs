@@ -25,19 +25,18 @@ namespace LibDl {
 /// custom module is referenced from native code until disposed: dispose it (using) rather than
 /// relying on the garbage collector.
 /// </summary>
-public class Module : IDisposable {
-  long handle;
+public class Module : NativeObject {
 
   /// <summary>Wraps a new module handle (the built-in layers).</summary>
-  internal Module(long handle) { this.handle = handle; }
+  internal Module(long handle) : base(handle) {}
 
   /// <summary>A custom module named typeName whose forward is this class's <see cref="Forward"/>.</summary>
-  protected Module(string typeName) {
+  protected Module(string typeName) : base(0) {
     if (GetType().GetMethod("Forward", new[] { typeof(Tensor) }).DeclaringType == typeof(Module))
       throw new InvalidOperationException(GetType().Name + ": a custom Module must override Forward");
     var cb = new ForwardDirector(this);
     try {
-      handle = Native.dl_binding_module_new(typeName, cb);
+      Adopt(Native.dl_binding_module_new(typeName, cb));
     } catch (DlException) {
       cb.Dispose();
       throw;
@@ -61,7 +60,7 @@ public class Module : IDisposable {
       try {
         using (Tensor input = Tensor.Ref(x))
         using (Tensor y = module.Forward(input)) {
-          Native.dl_binding_put_handle(outSlot, Native.dl_tensor_ref(y.Handle));  // libdl takes this handle
+          Native.dl_binding_put_handle(outSlot, Native.dl_tensor_ref(H(y)));  // libdl takes this handle
           return 0;
         }
       } catch (Exception e) {
@@ -72,32 +71,13 @@ public class Module : IDisposable {
     public override void released() { root.Free(); }
   }
 
-  ~Module() {
-    if (!Environment.HasShutdownStarted) Release();  // NOTE [finalizers at exit] (Callbacks.cs)
-  }
+  internal override void Free(long h) { Native.dl_module_free(h); }
 
-  void Release() {
-    long h = System.Threading.Interlocked.Exchange(ref handle, 0);
-    if (h != 0) Native.dl_module_free(h);
-  }
-
-  public void Dispose() {
-    Release();
-    GC.SuppressFinalize(this);
-  }
-
-  internal long Handle {
-    get {
-      long h = handle;
-      if (h == 0) throw new ObjectDisposedException(GetType().Name, "Module: used after Dispose()");
-      return h;
-    }
-  }
 
   /// <summary>y = module(x), recorded by autograd. A custom module overrides it.</summary>
   public virtual Tensor Forward(Tensor x) {
     try {
-      return new Tensor(Native.dl_module_forward(Handle, Tensor.H(x)));
+      return new Tensor(Native.dl_module_forward(Handle, H(x)));
     } catch (DlException) {
       Callbacks.ThrowPending();
       throw;
@@ -106,13 +86,13 @@ public class Module : IDisposable {
 
   /// <summary>Registers child under name (as assigning self.fc1 in __init__) and returns it.</summary>
   public M Register<M>(string name, M child) where M : Module {
-    Native.dl_module_register(Handle, name, child.Handle);
+    Native.dl_module_register(Handle, name, H(child));
     return child;
   }
 
   /// <summary>Registers t as a parameter named name (it becomes a leaf that requires grad).</summary>
   public Tensor RegisterParameter(string name, Tensor t) {
-    Native.dl_module_register_parameter(Handle, name, Tensor.H(t));
+    Native.dl_module_register_parameter(Handle, name, H(t));
     return t;
   }
 

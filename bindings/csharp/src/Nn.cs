@@ -13,7 +13,7 @@ public static class Nn {
       foreach (Module m in children) Append(m);
     }
     public Sequential Append(Module child) {
-      Native.dl_module_append(Handle, child.Handle);
+      Native.dl_module_append(Handle, H(child));
       return this;
     }
   }
@@ -32,13 +32,10 @@ public static class Nn {
   /// <summary>nn.Conv2d(in, out, kernel, stride, padding); every option through <see cref="Conv2dOptions"/>.</summary>
   public sealed class Conv2d : Module {
     public Conv2d(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0)
-        : base(New(inChannels, outChannels, kernel, stride, padding)) {}
+        : base(WithOptions(new Conv2dOptions { StrideH = stride, StrideW = stride, PadH = padding, PadW = padding },
+                           o => Native.dl_conv2d_new(inChannels, outChannels, kernel, kernel, o))) {}
     public Conv2d(long inChannels, long outChannels, long kernelH, long kernelW, Conv2dOptions o)
         : base(Native.dl_conv2d_new(inChannels, outChannels, kernelH, kernelW, o)) {}
-    static long New(long inChannels, long outChannels, long kernel, long stride, long padding) {
-      using (var o = new Conv2dOptions { StrideH = stride, StrideW = stride, PadH = padding, PadW = padding })
-        return Native.dl_conv2d_new(inChannels, outChannels, kernel, kernel, o);
-    }
   }
   /// <summary>nn.MaxPool2d(kernel) (stride = kernel); every option through <see cref="Pool2dOptions"/>.</summary>
   public sealed class MaxPool2d : Module {

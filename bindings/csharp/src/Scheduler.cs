@@ -7,18 +7,10 @@ namespace LibDl {
 /// An LR scheduler, as torch.optim.lr_scheduler: creating one applies epoch 0; call
 /// <see cref="Step()"/> after each epoch. <c>new Scheduler.LambdaLR(opt, epoch => Math.Pow(0.95, epoch))</c>.
 /// </summary>
-public class Scheduler : IDisposable {
-  long handle;
+public class Scheduler : NativeObject {
 
-  Scheduler(long handle) { this.handle = handle; }
+  Scheduler(long handle) : base(handle) {}
 
-  internal long Handle {
-    get {
-      long h = handle;
-      if (h == 0) throw new ObjectDisposedException("Scheduler", "Scheduler: used after Dispose()");
-      return h;
-    }
-  }
 
   /// <summary>Advances one epoch (ReduceLROnPlateau steps with <see cref="Step(double)"/>).</summary>
   public void Step() {
@@ -39,38 +31,26 @@ public class Scheduler : IDisposable {
     }
   }
 
-  ~Scheduler() {
-    if (!Environment.HasShutdownStarted) Release();  // NOTE [finalizers at exit] (Callbacks.cs)
-  }
-
-  void Release() {
-    long h = System.Threading.Interlocked.Exchange(ref handle, 0);
-    if (h != 0) Native.dl_scheduler_free(h);
-  }
-
-  public void Dispose() {
-    Release();
-    GC.SuppressFinalize(this);
-  }
+  internal override void Free(long h) { Native.dl_scheduler_free(h); }
 
   /// <summary>lr = base_lr * gamma^(epoch / stepSize).</summary>
   public sealed class StepLR : Scheduler {
-    public StepLR(Optimizer opt, long stepSize, double gamma = 0.1) : base(Native.dl_step_lr_new(opt.Handle, stepSize, gamma)) {}
+    public StepLR(Optimizer opt, long stepSize, double gamma = 0.1) : base(Native.dl_step_lr_new(H(opt), stepSize, gamma)) {}
   }
   /// <summary>lr = base_lr * gamma^(milestones passed).</summary>
   public sealed class MultiStepLR : Scheduler {
     public MultiStepLR(Optimizer opt, long[] milestones, double gamma = 0.1)
-        : base(Native.dl_multistep_lr_new(opt.Handle, milestones, milestones.Length, gamma)) {}
+        : base(Native.dl_multistep_lr_new(H(opt), milestones, milestones.Length, gamma)) {}
   }
   public sealed class ExponentialLR : Scheduler {
-    public ExponentialLR(Optimizer opt, double gamma) : base(Native.dl_exponential_lr_new(opt.Handle, gamma)) {}
+    public ExponentialLR(Optimizer opt, double gamma) : base(Native.dl_exponential_lr_new(H(opt), gamma)) {}
   }
   public sealed class CosineAnnealingLR : Scheduler {
     public CosineAnnealingLR(Optimizer opt, long tMax, double etaMin = 0)
-        : base(Native.dl_cosine_annealing_lr_new(opt.Handle, tMax, etaMin)) {}
+        : base(Native.dl_cosine_annealing_lr_new(H(opt), tMax, etaMin)) {}
   }
   public sealed class ReduceLROnPlateau : Scheduler {
-    public ReduceLROnPlateau(Optimizer opt, PlateauOptions o = null) : base(Native.dl_reduce_lr_on_plateau_new(opt.Handle, o)) {}
+    public ReduceLROnPlateau(Optimizer opt, PlateauOptions o = null) : base(Native.dl_reduce_lr_on_plateau_new(H(opt), o)) {}
   }
 
   /// <summary>lr = base_lr * lambda(epoch), lambda a C# delegate (it may throw: the step then throws it).
@@ -83,7 +63,7 @@ public class Scheduler : IDisposable {
       var cb = new LambdaDirector(lambda);
       long h;
       try {
-        h = Native.dl_binding_lambda_lr_new(opt.Handle, cb);
+        h = Native.dl_binding_lambda_lr_new(H(opt), cb);
       } catch (DlException) {
         cb.Dispose();
         Callbacks.ThrowPending();

@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 
 namespace LibDl {
 
@@ -9,40 +8,11 @@ namespace LibDl {
 /// finalizer frees what was neither disposed nor scoped once it is unreachable. Data goes in and
 /// out as C# arrays, contiguous and row-major.
 /// </summary>
-public sealed class Tensor : IDisposable {
-  long handle;  // 0 once released
-
+public sealed class Tensor : NativeObject {
   /// <summary>Takes ownership of a new handle (and records it in this thread's scope).</summary>
-  internal Tensor(long h) {
-    handle = h;
-    Scope.Track(this);
-  }
+  internal Tensor(long h) : base(h) { Scope.Track(this); }
 
-  ~Tensor() {
-    if (!Environment.HasShutdownStarted) Release();  // NOTE [finalizers at exit] (Callbacks.cs)
-  }
-
-  void Release() {
-    long h = Interlocked.Exchange(ref handle, 0);  // the finalizer and Dispose free it once
-    if (h != 0) Native.dl_tensor_free(h);
-  }
-
-  /// <summary>Releases the tensor's handle (and its memory, unless the graph or a module still uses it).</summary>
-  public void Dispose() {
-    Release();
-    GC.SuppressFinalize(this);
-  }
-
-  internal long Handle {
-    get {
-      long h = handle;
-      if (h == 0) throw new ObjectDisposedException("Tensor", "Tensor: used after Dispose()");
-      return h;
-    }
-  }
-
-  /// <summary>t's handle, 0 for null (libdl then names the NULL argument).</summary>
-  internal static long H(Tensor t) { return t == null ? 0 : t.Handle; }
+  internal override void Free(long h) { Native.dl_tensor_free(h); }
 
   /// <summary>A new handle to h's tensor, owned by the result.</summary>
   internal static Tensor Ref(long h) { return new Tensor(Native.dl_tensor_ref(h)); }
@@ -225,7 +195,7 @@ public sealed class Tensor : IDisposable {
   public static Tensor operator -(Tensor a) { return a.Neg(); }
 
   public override string ToString() {
-    if (handle == 0) return "Tensor(disposed)";
+    if (IsDisposed) return "Tensor(disposed)";
     return "Tensor(shape=[" + string.Join(", ", Shape) + "], dtype=" + DType + ")";
   }
 }

@@ -117,6 +117,9 @@ public class TensorTests {
       Assert.Equal(Status.InvalidArgument, e.Status);
       Assert.Contains("dl_add: argument 'b' is NULL", e.Message);
     }
+    Assert.Contains("argument 'params_of' is NULL", Assert.Throws<DlException>(() => new Optimizer.SGD(null, 0.1)).Message);
+    Assert.Contains("is NULL", Assert.Throws<DlException>(() => new Scheduler.StepLR(null, 1)).Message);
+    Assert.Contains("is NULL", Assert.Throws<DlException>(() => new DataLoader(null, 4)).Message);
   }
 
   [Test] public void BindingChecksArraysAgainstShapes() {
