@@ -33,6 +33,12 @@ public class TrainingTests {
     public NoForward() : base("NoForward") {}
   }
 
+  sealed class Nameless : Module {
+    public Nameless() : base("") {}
+
+    public override Tensor Forward(Tensor x) { return x; }
+  }
+
   [Test] public void LinearIsXWtPlusB() {
     Dl.ManualSeed(3);
     using (new Scope()) using (var fc = new Nn.Linear(3, 2)) {
@@ -71,6 +77,7 @@ public class TrainingTests {
       using (var fine = new Nn.Sequential(new Affine())) Assert.Elements(new float[] { 3 }, fine.Forward(Tensor.Ones(1)).ToFloatArray());
     }
     Assert.Throws<InvalidOperationException>(() => new NoForward());
+    Assert.Contains("type_name", Assert.Throws<DlException>(() => new Nameless()).Message);
   }
 
   /// <summary>One step of each optimizer from p = 1, grad = d/dp sum(3 p) = 3: PyTorch's first-step formulas.</summary>

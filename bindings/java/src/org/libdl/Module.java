@@ -43,7 +43,12 @@ public class Module implements AutoCloseable {
         }
       }
     };
-    handle = Native.dl_binding_module_new(typeName, cb);
+    try {
+      handle = Native.dl_binding_module_new(typeName, cb);
+    } catch (DlException e) {
+      cb.delete();
+      throw e;
+    }
     cb.swigReleaseOwnership();  // libdl owns the director now (and it holds cb strongly)
   }
 

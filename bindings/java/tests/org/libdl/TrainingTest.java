@@ -65,6 +65,13 @@ class TrainingTest {
     }
   }
 
+  @Test void customModuleNeedsATypeName() {
+    DlException e = assertThrows(DlException.class, () -> new Module("") {
+      @Override public Tensor forward(Tensor x) { return x; }
+    });
+    assertTrue(e.getMessage().contains("type_name"), e.getMessage());
+  }
+
   /** One step of each optimizer from p = 1, grad = d/dp sum(3 p) = 3: PyTorch's first-step formulas. */
   @Test void everyOptimizerTakesItsFirstStep() {
     double lr = 0.1, g = 3;
