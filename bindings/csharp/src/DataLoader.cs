@@ -26,7 +26,6 @@ public sealed class DataLoader : NativeObject, IEnumerable<DataLoader.Batch> {
     dataset = ds;
   }
 
-
   /// <summary>The next batch of this epoch, or null at its end (the next call starts a new epoch).</summary>
   public Batch Next() {
     long x, y;

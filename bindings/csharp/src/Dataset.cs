@@ -110,7 +110,6 @@ public class Dataset : NativeObject {
     if (own != null) ExceptionDispatchInfo.Capture(own).Throw();
   }
 
-
   public long Size {
     get {
       Native.dl_dataset_size(Handle, out long n);

@@ -26,7 +26,6 @@ namespace LibDl {
 /// relying on the garbage collector.
 /// </summary>
 public class Module : NativeObject {
-
   /// <summary>Wraps a new module handle (the built-in layers).</summary>
   internal Module(long handle) : base(handle) {}
 
@@ -72,7 +71,6 @@ public class Module : NativeObject {
   }
 
   internal override void Free(long h) { Native.dl_module_free(h); }
-
 
   /// <summary>y = module(x), recorded by autograd. A custom module overrides it.</summary>
   public virtual Tensor Forward(Tensor x) {

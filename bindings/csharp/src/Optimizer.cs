@@ -8,9 +8,7 @@ namespace LibDl {
 /// which starts from PyTorch's defaults: <c>new SgdOptions { Lr = 0.01, Nesterov = 1 }</c>.
 /// </summary>
 public class Optimizer : NativeObject {
-
   Optimizer(long handle) : base(handle) {}
-
 
   /// <summary>Drops every parameter's gradient (set_to_none).</summary>
   public void ZeroGrad() { Native.dl_optimizer_zero_grad(Handle); }

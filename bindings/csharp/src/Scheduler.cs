@@ -8,9 +8,7 @@ namespace LibDl {
 /// <see cref="Step()"/> after each epoch. <c>new Scheduler.LambdaLR(opt, epoch => Math.Pow(0.95, epoch))</c>.
 /// </summary>
 public class Scheduler : NativeObject {
-
   Scheduler(long handle) : base(handle) {}
-
 
   /// <summary>Advances one epoch (ReduceLROnPlateau steps with <see cref="Step(double)"/>).</summary>
   public void Step() {
