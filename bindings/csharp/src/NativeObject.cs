@@ -1,0 +1,59 @@
+using System;
+using System.Threading;
+
+namespace LibDl {
+
+/// <summary>
+/// A libdl handle (a tensor, module, optimizer, scheduler, dataset or loader): Dispose releases
+/// it at once; the finalizer releases what was not disposed once it is unreachable.
+///
+/// NOTE [finalizers at exit]: Mono finalizes every object at exit, reachable or not, in no
+/// order, so the delegates of a director (NOTE [binding callbacks] in Callbacks.cs) may be gone
+/// before the finalizer of the module whose release would call its released(). The finalizers
+/// free nothing once shutdown has started: the process's memory goes with it.
+/// </summary>
+public abstract class NativeObject : IDisposable {
+  long handle;  // 0 once released
+
+  internal NativeObject(long handle) { this.handle = handle; }
+
+  /// <summary>Sets the handle of an object whose constructor makes it late (a custom module or dataset).</summary>
+  internal void Adopt(long h) { handle = h; }
+
+  /// <summary>Frees h with its kind's dl_*_free.</summary>
+  internal abstract void Free(long h);
+
+  internal long Handle {
+    get {
+      long h = handle;
+      if (h == 0) throw new ObjectDisposedException(GetType().Name, GetType().Name + ": used after Dispose()");
+      return h;
+    }
+  }
+
+  internal bool IsDisposed { get { return handle == 0; } }
+
+  /// <summary>o's handle, 0 for null (libdl then names the NULL argument).</summary>
+  internal static long H(NativeObject o) { return o == null ? 0 : o.Handle; }
+
+  /// <summary>make(options), the options disposed after: a new handle made with an options struct.</summary>
+  internal static long WithOptions<O>(O options, Func<O, long> make) where O : IDisposable {
+    using (options) return make(options);
+  }
+
+  void Release() {
+    long h = Interlocked.Exchange(ref handle, 0);  // the finalizer and Dispose free it once
+    if (h != 0) Free(h);
+  }
+
+  public void Dispose() {
+    Release();
+    GC.SuppressFinalize(this);
+  }
+
+  ~NativeObject() {
+    if (!Environment.HasShutdownStarted) Release();
+  }
+}
+
+}

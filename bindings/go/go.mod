@@ -1,0 +1,3 @@
+module libdl/dl
+
+go 1.19

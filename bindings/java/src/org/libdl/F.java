@@ -1,0 +1,51 @@
+package org.libdl;
+
+/** Functional forms (torch.nn.functional): losses and layers as functions of tensors. */
+public final class F {
+  private F() {}
+
+  /** Cross entropy of logits [N, C] against int64 class indices [N], averaged. */
+  public static Tensor crossEntropy(Tensor logits, Tensor target) { return crossEntropy(logits, target, Reduction.MEAN); }
+  public static Tensor crossEntropy(Tensor logits, Tensor target, Reduction r) {
+    return new Tensor(Native.dl_cross_entropy(logits.handle(), target.handle(), r.code()));
+  }
+  public static Tensor nllLoss(Tensor logProbs, Tensor target) {
+    return new Tensor(Native.dl_nll_loss(logProbs.handle(), target.handle(), Reduction.MEAN.code()));
+  }
+  public static Tensor mseLoss(Tensor input, Tensor target) { return mseLoss(input, target, Reduction.MEAN); }
+  public static Tensor mseLoss(Tensor input, Tensor target, Reduction r) {
+    return new Tensor(Native.dl_mse_loss(input.handle(), target.handle(), r.code()));
+  }
+  public static Tensor l1Loss(Tensor input, Tensor target) {
+    return new Tensor(Native.dl_l1_loss(input.handle(), target.handle(), Reduction.MEAN.code()));
+  }
+  public static Tensor bceLoss(Tensor input, Tensor target) {
+    return new Tensor(Native.dl_bce_loss(input.handle(), target.handle(), 0, Reduction.MEAN.code()));
+  }
+  public static Tensor bceWithLogits(Tensor input, Tensor target) {
+    return new Tensor(Native.dl_bce_with_logits_loss(input.handle(), target.handle(), 0, 0, Reduction.MEAN.code()));
+  }
+  /** x [*, K], weight [M, K], bias [M] or null -> [*, M]. */
+  public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    return new Tensor(Native.dl_linear(x.handle(), weight.handle(), bias == null ? 0 : bias.handle()));
+  }
+  public static Tensor dropout(Tensor x, double p, boolean training) {
+    return new Tensor(Native.dl_dropout(x.handle(), p, training ? 1 : 0));
+  }
+  public static Tensor maxPool2d(Tensor x, long kernel) {
+    return new Tensor(Native.dl_max_pool2d(x.handle(), kernel, kernel, 0, 0, 0, 0, 0));
+  }
+  /** Joins tensors along dim. */
+  public static Tensor cat(long dim, Tensor... ts) { return new Tensor(Native.dl_cat(handles(ts), dim)); }
+  public static Tensor stack(long dim, Tensor... ts) { return new Tensor(Native.dl_stack(handles(ts), dim)); }
+
+  static long[] handles(Iterable<Tensor> ts) {
+    java.util.ArrayList<Long> hs = new java.util.ArrayList<>();
+    for (Tensor t : ts) hs.add(t.handle());
+    long[] a = new long[hs.size()];
+    for (int i = 0; i < a.length; ++i) a[i] = hs.get(i);
+    return a;
+  }
+
+  static long[] handles(Tensor... ts) { return handles(java.util.Arrays.asList(ts)); }
+}
