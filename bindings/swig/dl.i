@@ -509,6 +509,9 @@ DL_STRING_OUT(const char** out)
 %ignore dl_module_new;
 %ignore dl_lambda_lr_new;
 %ignore dl_dataset_from_callback;
+/* A C callback's own error; the trampolines keep a callback's exception on
+   the language side instead (NOTE [binding callbacks]). */
+%ignore dl_set_error;
 /* Options structs holding a borrowed handle: not offered by the layers yet. */
 %ignore dl_class_loss_options;
 %ignore dl_class_loss_defaults;
