@@ -117,6 +117,24 @@ const std::map<std::string, std::vector<GradCase>>& cases() {
       {"squeeze", {{"all", {{3, 1, 2}}, [](auto& v) { return squeeze(v[0]); }}}},
       {"unsqueeze", {{"middle", {{3, 2}}, [](auto& v) { return unsqueeze(v[0], 1); }}}},
       {"expand", {{"new_dims", {{3, 1}}, [](auto& v) { return expand(v[0], {2, 3, 4}); }}}},
+      // Pieces used unequally (one not at all: its gradient is zeros) and out of order.
+      {"split", {{"sizes", {{2, 7}}, [](auto& v) {
+                    auto p = split(v[0], {2, 0, 4, 1}, 1);
+                    return cat({mul(p[2], 3.0), p[0]}, 1);
+                  }},
+                 {"unbind", {{3, 3, 2}}, [](auto& v) {
+                    auto p = unbind(transpose(v[0], 0, 2), 1);
+                    return add(mul(p[0], p[1]), p[2]);
+                  }}}},
+      // Both outputs, and h' alone (c' then gets a zero gradient); the gates
+      // are scaled so that the activations reach their flat parts.
+      {"lstm_cell", {{"h_and_c", {{3, 8}, {3, 8}, {3, 2}}, [](auto& v) {
+                        auto [h, c] = lstm_cell(mul(v[0], 2.0), v[1], v[2]);
+                        return cat({h, c}, 1);
+                      }},
+                     {"h_only_noncontig", {{8, 3}, {3, 8}, {2, 3}}, [](auto& v) {
+                        return lstm_cell(transpose(v[0], 0, 1), v[1], transpose(v[2], 0, 1)).first;
+                      }}}},
   };
   return table;
 }
