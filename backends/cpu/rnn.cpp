@@ -35,51 +35,70 @@ struct CellBackward {
   int64_t H;
 };
 
+// One row of the forward. Every gate block comes as a restrict parameter
+// of its own: from one row pointer and offsets of H the compiler cannot
+// tell the blocks apart, and keeps the loop scalar.
+template <typename T>
+DL_VEC_INLINE void cell_forward_row(int64_t H, const T* __restrict xi, const T* __restrict xf, const T* __restrict xg,
+                                    const T* __restrict xo, const T* __restrict hi, const T* __restrict hf,
+                                    const T* __restrict hg, const T* __restrict ho, const T* __restrict c,
+                                    T* __restrict h_out, T* __restrict c_out, T* __restrict wi, T* __restrict wf,
+                                    T* __restrict wg, T* __restrict wo, T* __restrict w_tanh_c) {
+  for (int64_t j = 0; j < H; ++j) {
+    const T i = vec::sigmoid(xi[j] + hi[j]);
+    const T f = vec::sigmoid(xf[j] + hf[j]);
+    const T g = vec::tanh(xg[j] + hg[j]);
+    const T o = vec::sigmoid(xo[j] + ho[j]);
+    const T c_new = f * c[j] + i * g;
+    const T tanh_c = vec::tanh(c_new);
+    c_out[j] = c_new;
+    h_out[j] = o * tanh_c;
+    wi[j] = i;
+    wf[j] = f;
+    wg[j] = g;
+    wo[j] = o;
+    w_tanh_c[j] = tanh_c;
+  }
+}
+
 template <typename T>
 DL_VEC_INLINE void cell_forward_rows(const CellForward<T>& a, int64_t begin, int64_t end) {
   const int64_t H = a.H;
   for (int64_t b = begin; b < end; ++b) {
-    const T* __restrict x = a.input_gates + b * 4 * H;
-    const T* __restrict h = a.hidden_gates + b * 4 * H;
-    const T* __restrict c = a.c + b * H;
-    T* __restrict h_out = a.h_out + b * H;
-    T* __restrict c_out = a.c_out + b * H;
-    T* __restrict w = a.workspace + b * 5 * H;
-    for (int64_t j = 0; j < H; ++j) {
-      const T i = vec::sigmoid(x[j] + h[j]);
-      const T f = vec::sigmoid(x[H + j] + h[H + j]);
-      const T g = vec::tanh(x[2 * H + j] + h[2 * H + j]);
-      const T o = vec::sigmoid(x[3 * H + j] + h[3 * H + j]);
-      const T c_new = f * c[j] + i * g;
-      const T tanh_c = vec::tanh(c_new);
-      c_out[j] = c_new;
-      h_out[j] = o * tanh_c;
-      w[j] = i, w[H + j] = f, w[2 * H + j] = g, w[3 * H + j] = o, w[4 * H + j] = tanh_c;
-    }
+    const T* x = a.input_gates + b * 4 * H;
+    const T* h = a.hidden_gates + b * 4 * H;
+    T* w = a.workspace + b * 5 * H;
+    cell_forward_row(H, x, x + H, x + 2 * H, x + 3 * H, h, h + H, h + 2 * H, h + 3 * H, a.c + b * H, a.h_out + b * H,
+                     a.c_out + b * H, w, w + H, w + 2 * H, w + 3 * H, w + 4 * H);
   }
 }
 
-// Through h' = o tanh(c') and c' = f c + i g, then each gate's activation
-// (sigmoid' = y (1 - y), tanh' = 1 - y^2).
+// One row of the backward, through h' = o tanh(c') and c' = f c + i g, then
+// each gate's activation (sigmoid' = y (1 - y), tanh' = 1 - y^2).
+template <typename T>
+DL_VEC_INLINE void cell_backward_row(int64_t H, const T* __restrict dh, const T* __restrict dc, const T* __restrict c,
+                                     const T* __restrict wi, const T* __restrict wf, const T* __restrict wg,
+                                     const T* __restrict wo, const T* __restrict w_tanh_c, T* __restrict di,
+                                     T* __restrict df, T* __restrict dg, T* __restrict d_o, T* __restrict d_c) {
+  for (int64_t j = 0; j < H; ++j) {
+    const T i = wi[j], f = wf[j], g = wg[j], o = wo[j], tanh_c = w_tanh_c[j];
+    const T d_cell = dc[j] + dh[j] * o * (T(1) - tanh_c * tanh_c);
+    di[j] = d_cell * g * i * (T(1) - i);
+    df[j] = d_cell * c[j] * f * (T(1) - f);
+    dg[j] = d_cell * i * (T(1) - g * g);
+    d_o[j] = dh[j] * tanh_c * o * (T(1) - o);
+    d_c[j] = d_cell * f;
+  }
+}
+
 template <typename T>
 DL_VEC_INLINE void cell_backward_rows(const CellBackward<T>& a, int64_t begin, int64_t end) {
   const int64_t H = a.H;
   for (int64_t b = begin; b < end; ++b) {
-    const T* __restrict dh = a.dh + b * H;
-    const T* __restrict dc = a.dc + b * H;
-    const T* __restrict c = a.c + b * H;
-    const T* __restrict w = a.workspace + b * 5 * H;
-    T* __restrict dg = a.d_gates + b * 4 * H;
-    T* __restrict d_c = a.d_c + b * H;
-    for (int64_t j = 0; j < H; ++j) {
-      const T i = w[j], f = w[H + j], g = w[2 * H + j], o = w[3 * H + j], tanh_c = w[4 * H + j];
-      const T d_cell = dc[j] + dh[j] * o * (T(1) - tanh_c * tanh_c);
-      dg[j] = d_cell * g * i * (T(1) - i);
-      dg[H + j] = d_cell * c[j] * f * (T(1) - f);
-      dg[2 * H + j] = d_cell * i * (T(1) - g * g);
-      dg[3 * H + j] = dh[j] * tanh_c * o * (T(1) - o);
-      d_c[j] = d_cell * f;
-    }
+    const T* w = a.workspace + b * 5 * H;
+    T* d = a.d_gates + b * 4 * H;
+    cell_backward_row(H, a.dh + b * H, a.dc + b * H, a.c + b * H, w, w + H, w + 2 * H, w + 3 * H, w + 4 * H, d, d + H,
+                      d + 2 * H, d + 3 * H, a.d_c + b * H);
   }
 }
 
