@@ -2,8 +2,8 @@
  * sequences of 28 steps of 28 features (batch_first), its last step into a
  * Linear to 10 classes, CrossEntropyLoss, Adam lr 1e-3, on one batch of
  * random inputs; the PyTorch twin is bench/torch/rnn.py. Median
- * milliseconds of a train step and of a no-grad eval forward, over kSteps
- * after warm-up.
+ * milliseconds of a train step and of a no-grad eval forward
+ * (time_classifier, bench_util.h).
  *   lstm:   LSTM(28, 128, num_layers 2) -> Linear(128, 10)
  *   bilstm: LSTM(28, 128, bidirectional) -> Linear(256, 10)
  * Usage: bench_rnn lstm|bilstm */
@@ -11,7 +11,7 @@
 
 #include "bench_util.h"
 
-enum { kWarmup = 3, kSteps = 15, kBatch = 64, kSteps_T = 28, kFeatures = 28, kHidden = 128 };
+enum { kBatch = 64, kTime = 28, kFeatures = 28, kHidden = 128 };
 
 /* The model's forward: out[:, -1, :] of the LSTM into the Linear. */
 static dl_status net_forward(dl_module* self, const dl_tensor* x, dl_tensor** out, void* user_data) {
@@ -54,35 +54,12 @@ int main(int argc, char** argv) {
   ao.lr = 1e-3;
   dl_optimizer* opt;
   check(dl_adam_new(net, &ao, &opt));
-  const int64_t xshape[] = {kBatch, kSteps_T, kFeatures}, yshape[] = {kBatch};
+  const int64_t xshape[] = {kBatch, kTime, kFeatures}, yshape[] = {kBatch};
   dl_tensor *x, *y;
   check(dl_tensor_randn(xshape, 3, DL_FLOAT32, &x));
   check(dl_tensor_randint(0, 10, yshape, 1, DL_INT64, &y));
   printf("{\"info\": \"libdl %s, %s, %s\"}\n", dl_version(), argv[1], dl_blas_info());
-  double train[kSteps], eval[kSteps];
-  for (int i = 0; i < kWarmup + kSteps; ++i) {
-    double t0 = now();
-    dl_tensor *out, *loss;
-    check(dl_optimizer_zero_grad(opt));
-    check(dl_module_forward(net, x, &out));
-    check(dl_cross_entropy(out, y, DL_REDUCTION_MEAN, &loss));
-    check(dl_tensor_backward(loss, NULL));
-    check(dl_optimizer_step(opt));
-    dl_tensor_free(out), dl_tensor_free(loss);
-    if (i >= kWarmup) train[i - kWarmup] = (now() - t0) * 1e3;
-  }
-  check(dl_module_train(net, 0));
-  int previous;
-  check(dl_set_grad_enabled(0, &previous));
-  for (int i = 0; i < kWarmup + kSteps; ++i) {
-    double t0 = now();
-    dl_tensor* out;
-    check(dl_module_forward(net, x, &out));
-    dl_tensor_free(out);
-    if (i >= kWarmup) eval[i - kWarmup] = (now() - t0) * 1e3;
-  }
-  report("train step", "ms", 0, median(train, kSteps));
-  report("no-grad forward", "ms", 0, median(eval, kSteps));
+  time_classifier(net, opt, x, y);
   dl_tensor_free(x), dl_tensor_free(y);
   dl_optimizer_free(opt);
   dl_module_free(net);

@@ -120,27 +120,34 @@ __attribute__((target(DL_TARGET_AVX512))) void cell_backward_avx512(const CellBa
 }
 #endif
 
+// Runs rows [begin, end) on the variant this CPU takes (NOTE [CPU vector variants]).
+template <typename Args>
+using RowsFn = void (*)(const Args&, int64_t, int64_t);
+template <typename Args>
+void run_variant(RowsFn<Args> avx512, RowsFn<Args> avx2, RowsFn<Args> baseline, const Args& a, int64_t begin,
+                 int64_t end) {
+  switch (vector_isa()) {
+    case VectorIsa::Avx512: return avx512(a, begin, end);
+    case VectorIsa::Avx2: return avx2(a, begin, end);
+    case VectorIsa::Baseline: return baseline(a, begin, end);
+  }
+}
+
 void cell_forward(const CellForward<float>& a, int64_t begin, int64_t end) {
 #if defined(__x86_64__)
-  switch (vector_isa()) {
-    case VectorIsa::Avx512: return cell_forward_avx512(a, begin, end);
-    case VectorIsa::Avx2: return cell_forward_avx2(a, begin, end);
-    case VectorIsa::Baseline: break;
-  }
-#endif
+  run_variant(cell_forward_avx512, cell_forward_avx2, cell_forward_rows<float>, a, begin, end);
+#else
   cell_forward_rows(a, begin, end);
+#endif
 }
 void cell_forward(const CellForward<double>& a, int64_t begin, int64_t end) { cell_forward_rows(a, begin, end); }
 
 void cell_backward(const CellBackward<float>& a, int64_t begin, int64_t end) {
 #if defined(__x86_64__)
-  switch (vector_isa()) {
-    case VectorIsa::Avx512: return cell_backward_avx512(a, begin, end);
-    case VectorIsa::Avx2: return cell_backward_avx2(a, begin, end);
-    case VectorIsa::Baseline: break;
-  }
-#endif
+  run_variant(cell_backward_avx512, cell_backward_avx2, cell_backward_rows<float>, a, begin, end);
+#else
   cell_backward_rows(a, begin, end);
+#endif
 }
 void cell_backward(const CellBackward<double>& a, int64_t begin, int64_t end) { cell_backward_rows(a, begin, end); }
 

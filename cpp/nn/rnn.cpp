@@ -66,7 +66,9 @@ RnnCellState step(RnnMode mode, const Tensor& input_gates, const RnnCellState& p
   fail(Status::Internal, "unknown recurrent mode");
 }
 
+// Rows [start, start + count) of a state (the state itself when that is all of them).
 RnnCellState rows(const RnnCellState& s, int64_t start, int64_t count) {
+  if (start == 0 && count == s.h.size(0)) return s;
   return {narrow(s.h, 0, start, count), s.c.defined() ? narrow(s.c, 0, start, count) : Tensor()};
 }
 
@@ -89,61 +91,36 @@ struct DirectionResult {
 // batch_sizes: empty, or the rows still running at each step (non-increasing, NOTE [Variable-length batches]).
 DirectionResult run_direction(RnnMode mode, const Tensor& input_gates, const RnnCellState& initial,
                               const StepWeights& w, bool reverse, const std::vector<int64_t>& batch_sizes) {
-  const int64_t T = input_gates.size(0), B = input_gates.size(1);
+  const int64_t T = input_gates.size(0), B = input_gates.size(1), H_out = initial.h.size(1);
   std::vector<Tensor> gates = unbind(input_gates, 0);
   std::vector<Tensor> outputs(static_cast<size_t>(T));
-  if (batch_sizes.empty()) {
-    RnnCellState s = initial;
-    for (int64_t k = 0; k < T; ++k) {
-      const size_t t = static_cast<size_t>(reverse ? T - 1 - k : k);
-      s = step(mode, gates[t], s, w);
-      outputs[t] = s.h;
-    }
-    return {stack(outputs, 0), s};
-  }
-  const int64_t H_out = initial.h.size(1);
-  if (!reverse) {
-    // Rows leave as their sequences end: each ended group's last state is kept.
-    RnnCellState s = initial;
-    std::vector<RnnCellState> ended;  // by descending row
-    int64_t running = B;
-    for (size_t t = 0; t < static_cast<size_t>(T); ++t) {
-      const int64_t n = batch_sizes[t];
-      if (n < running) {
-        ended.push_back(rows(s, n, running - n));
-        s = rows(s, 0, n);
-        running = n;
-      }
-      if (n == 0) {
-        outputs[t] = zeros({B, H_out}, input_gates.dtype(), input_gates.device());
-        continue;
-      }
-      s = step(mode, narrow(gates[t], 0, 0, n), s, w);
-      outputs[t] = pad_rows(s.h, B);
-    }
-    if (running > 0) ended.push_back(s);
-    RnnCellState last = ended.back();
-    for (size_t i = ended.size() - 1; i-- > 0;) last = cat_rows(last, ended[i]);
-    return {stack(outputs, 0), last};
-  }
-  // Reverse: rows join, from their initial state, at their sequence's last step.
-  RnnCellState s;
-  int64_t running = 0;
-  for (size_t t = static_cast<size_t>(T); t-- > 0;) {
-    const int64_t n = batch_sizes[t];
-    if (n > running) {
+  RnnCellState s = initial;
+  int64_t running = reverse ? 0 : B;  // the rows s holds (reverse: none before the first step)
+  std::vector<RnnCellState> ended;  // forward: the last states of rows whose sequences ended, by descending row
+  for (int64_t k = 0; k < T; ++k) {
+    const size_t t = static_cast<size_t>(reverse ? T - 1 - k : k);
+    const int64_t n = batch_sizes.empty() ? B : batch_sizes[t];
+    if (n < running) {
+      // Forward: rows leave as their sequences end.
+      ended.push_back(rows(s, n, running - n));
+      s = rows(s, 0, n);
+    } else if (n > running) {
+      // Reverse: rows join, from their initial state, at their sequence's last step.
       RnnCellState joining = rows(initial, running, n - running);
       s = running == 0 ? joining : cat_rows(s, joining);
-      running = n;
     }
-    if (n == 0) {
+    running = n;
+    if (n == 0 && B > 0) {
       outputs[t] = zeros({B, H_out}, input_gates.dtype(), input_gates.device());
       continue;
     }
-    s = step(mode, narrow(gates[t], 0, 0, n), s, w);
+    s = step(mode, n == B ? gates[t] : narrow(gates[t], 0, 0, n), s, w);
     outputs[t] = pad_rows(s.h, B);
   }
-  return {stack(outputs, 0), s};
+  if (running > 0 || ended.empty()) ended.push_back(s);
+  RnnCellState last = ended.back();
+  for (size_t i = ended.size() - 1; i-- > 0;) last = cat_rows(last, ended[i]);
+  return {stack(outputs, 0), last};
 }
 
 void check_size(int64_t v, const char* what, const char* arg) {

@@ -4,20 +4,10 @@
  * batches against each sequence alone, and the error path of every
  * function. */
 #include <math.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include "test_util.h"
 
 static double sigmoid(double v) { return 1 / (1 + exp(-v)); }
-
-/* Sets the parameter called name in m to values. */
-static void set_parameter(dl_module* m, const char* name, const float* values, size_t n) {
-  dl_tensor* p = NULL;
-  assert_int_equal(dl_module_named_parameter(m, name, &p), DL_OK);
-  assert_int_equal(dl_tensor_copy_from(p, values, n * sizeof(float)), DL_OK);
-  dl_tensor_free(p);
-}
 
 static dl_tensor* tensor3(const float* v, int64_t a, int64_t b, int64_t c) {
   const int64_t shape[] = {a, b, c};
@@ -205,9 +195,7 @@ static void shapes_and_names(void** state) {
   dl_tensor_free(out), dl_tensor_free(h_n), dl_tensor_free(c_n);
   /* A checkpoint round trip gives the same module. */
   char path[] = "/tmp/dl_lstm_XXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  close(fd);
+  make_temp_file(path);
   assert_int_equal(dl_module_save(m, path), DL_OK);
   dl_module* fresh = NULL;
   assert_int_equal(dl_lstm_new(5, 4, &o, &fresh), DL_OK);
