@@ -57,14 +57,14 @@ T& recurrent_of(dl_module* m, bool lstm, const char* kinds, const char* lstm_fn,
 
 // The four layer forwards; lengths are read by the padded ones.
 dl_status layer_forward(const char* fn, dl_module* m, bool lstm, const dl_tensor* x, bool padded,
-                        const int64_t* lengths, int64_t num_lengths, const dl_tensor* h0, const dl_tensor* c0, dl_tensor** out,
-                        dl_tensor** h_n, dl_tensor** c_n) {
+                        const int64_t* lengths, int64_t num_lengths, const dl_tensor* h0, const dl_tensor* c0,
+                        dl_tensor** out, dl_tensor** h_n, dl_tensor** c_n) {
   return guarded(fn, [&] {
     reset_out(out, "out");
     if (h_n) *h_n = nullptr;
     if (c_n) *c_n = nullptr;
-    Rnn& r = padded ? recurrent_of<Rnn>(m, lstm, "an RNN, LSTM or GRU", "dl_lstm_forward_padded", "dl_rnn_forward_padded")
-                     : recurrent_of<Rnn>(m, lstm, "an RNN, LSTM or GRU", "dl_lstm_forward", "dl_rnn_forward");
+    Rnn& r = recurrent_of<Rnn>(m, lstm, "an RNN, LSTM or GRU", padded ? "dl_lstm_forward_padded" : "dl_lstm_forward",
+                               padded ? "dl_rnn_forward_padded" : "dl_rnn_forward");
     std::vector<int64_t> steps;
     if (padded) {
       DL_CHECK(lengths != nullptr, Status::InvalidArgument, "argument 'lengths' is NULL");
@@ -114,17 +114,17 @@ DL_API dl_status dl_lstm_forward(dl_module* m, const dl_tensor* x, const dl_tens
 
 DL_API dl_status dl_rnn_forward_padded(dl_module* m, const dl_tensor* x, const int64_t* lengths, int64_t num_lengths,
                                        const dl_tensor* h0, dl_tensor** out, dl_tensor** h_n) {
-  return layer_forward("dl_rnn_forward_padded", m, false, x, true, lengths, num_lengths, h0, nullptr, out, h_n, nullptr);
+  return layer_forward("dl_rnn_forward_padded", m, false, x, true, lengths, num_lengths, h0, nullptr, out, h_n,
+                       nullptr);
 }
 
-DL_API dl_status dl_lstm_forward_padded(dl_module* m, const dl_tensor* x, const int64_t* lengths,
-                                        int64_t num_lengths, const dl_tensor* h0, const dl_tensor* c0,
-                                        dl_tensor** out, dl_tensor** h_n, dl_tensor** c_n) {
+DL_API dl_status dl_lstm_forward_padded(dl_module* m, const dl_tensor* x, const int64_t* lengths, int64_t num_lengths,
+                                        const dl_tensor* h0, const dl_tensor* c0, dl_tensor** out, dl_tensor** h_n,
+                                        dl_tensor** c_n) {
   return layer_forward("dl_lstm_forward_padded", m, true, x, true, lengths, num_lengths, h0, c0, out, h_n, c_n);
 }
 
-DL_API dl_status dl_rnn_cell_new(int64_t input_size, int64_t hidden_size, int bias, int nonlinearity,
-                                 dl_module** out) {
+DL_API dl_status dl_rnn_cell_new(int64_t input_size, int64_t hidden_size, int bias, int nonlinearity, dl_module** out) {
   return handle_result("dl_rnn_cell_new", out, [&] {
     return std::make_shared<RnnCell>(nonlinearity_of(nonlinearity), input_size, hidden_size, bias != 0);
   });
@@ -165,8 +165,9 @@ DL_API dl_embedding_options dl_embedding_defaults(void) { return dl_embedding_op
 
 DL_API dl_status dl_embedding_new(int64_t num_embeddings, int64_t embedding_dim, const dl_embedding_options* o,
                                   dl_module** out) {
-  return handle_result("dl_embedding_new", out,
-                       [&] { return std::make_shared<Embedding>(num_embeddings, embedding_dim, embedding_options(o)); });
+  return handle_result("dl_embedding_new", out, [&] {
+    return std::make_shared<Embedding>(num_embeddings, embedding_dim, embedding_options(o));
+  });
 }
 
 DL_API dl_status dl_embedding(const dl_tensor* indices, dl_tensor* weight, const dl_embedding_options* o,

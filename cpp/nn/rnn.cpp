@@ -96,7 +96,7 @@ DirectionResult run_direction(RnnMode mode, const Tensor& input_gates, const Rnn
   std::vector<Tensor> outputs(static_cast<size_t>(T));
   RnnCellState s = initial;
   int64_t running = reverse ? 0 : B;  // the rows s holds (reverse: none before the first step)
-  std::vector<RnnCellState> ended;  // forward: the last states of rows whose sequences ended, by descending row
+  std::vector<RnnCellState> ended;    // forward: the last states of rows whose sequences ended, by descending row
   for (int64_t k = 0; k < T; ++k) {
     const size_t t = static_cast<size_t>(reverse ? T - 1 - k : k);
     const int64_t n = batch_sizes.empty() ? B : batch_sizes[t];
@@ -131,8 +131,8 @@ void check_size(int64_t v, const char* what, const char* arg) {
 void check_input(const Tensor& x, const char* what, int64_t batched_dim, const char* shapes, int64_t input_size,
                  DType dtype) {
   DL_CHECK(x.defined(), Status::InvalidArgument, what, ": argument 'x' is an undefined tensor");
-  DL_CHECK(x.dim() == batched_dim || x.dim() == batched_dim - 1, Status::Shape, what, ": argument 'x' must be ",
-           shapes, ", got shape ", shape_str(x.sizes()));
+  DL_CHECK(x.dim() == batched_dim || x.dim() == batched_dim - 1, Status::Shape, what, ": argument 'x' must be ", shapes,
+           ", got shape ", shape_str(x.sizes()));
   DL_CHECK(x.size(-1) == input_size, Status::Shape, what, ": argument 'x' of shape ", shape_str(x.sizes()),
            " must have input_size ", input_size, " in its last dim");
   DL_CHECK(x.dtype() == dtype, Status::DType, what, ": argument 'x' has dtype ", dtype_name(x.dtype()),
@@ -153,11 +153,6 @@ StepWeights direction_weights(const std::vector<std::pair<std::string, Tensor>>&
   }
   if (o.proj_size > 0) w.w_hr = params[k].second;
   return w;
-}
-
-// The sizes an initial state must have: [count, batch, size], or [count, size] unbatched.
-Dims state_shape(int64_t count, int64_t batch, int64_t size, bool batched) {
-  return batched ? Dims{count, batch, size} : Dims{count, size};
 }
 
 }  // namespace
@@ -201,7 +196,7 @@ Tensor Rnn::initial_state(const Tensor& given, const char* arg, int64_t size, in
   const DType dtype = params_[0].second.dtype();
   const Device device = params_[0].second.device();
   if (!given.defined()) return zeros({count, batch, size}, dtype, device);
-  const Dims want = state_shape(count, batch, size, batched);
+  const Dims want = batched ? Dims{count, batch, size} : Dims{count, size};
   DL_CHECK(given.sizes() == want, Status::Shape, type_name(), ": argument '", arg, "' must have shape ",
            shape_str(want), ", got ", shape_str(given.sizes()));
   DL_CHECK(given.dtype() == dtype, Status::DType, type_name(), ": argument '", arg, "' has dtype ",
@@ -214,8 +209,7 @@ RnnOutput Rnn::forward(const Tensor& x, const Tensor& h0, const Tensor& c0, cons
   const Tensor& first = params_[0].second;
   check_input(x, what, 3, "[T, B, input_size] ([B, T, input_size] with batch_first) or [T, input_size]", input_size_,
               first.dtype());
-  DL_CHECK(mode_ == RnnMode::Lstm || !c0.defined(), Status::InvalidArgument, what,
-           ": argument 'c0' is for LSTM only");
+  DL_CHECK(mode_ == RnnMode::Lstm || !c0.defined(), Status::InvalidArgument, what, ": argument 'c0' is for LSTM only");
   const bool batched = x.dim() == 3;
   Tensor seq = !batched ? unsqueeze(x, 1) : o_.batch_first ? transpose(x, 0, 1) : x;  // [T, B, I]
   const int64_t T = seq.size(0), B = seq.size(1);
@@ -235,8 +229,9 @@ RnnOutput Rnn::forward(const Tensor& x, const Tensor& h0, const Tensor& c0, cons
                " of batch entry ", b, " is not in [1, ", T, "]");
     std::vector<int64_t> by_length(lengths.size()), position(lengths.size());
     std::iota(by_length.begin(), by_length.end(), 0);
-    std::stable_sort(by_length.begin(), by_length.end(),
-                     [&](int64_t a, int64_t b) { return lengths[static_cast<size_t>(a)] > lengths[static_cast<size_t>(b)]; });
+    std::stable_sort(by_length.begin(), by_length.end(), [&](int64_t a, int64_t b) {
+      return lengths[static_cast<size_t>(a)] > lengths[static_cast<size_t>(b)];
+    });
     for (size_t i = 0; i < by_length.size(); ++i) position[static_cast<size_t>(by_length[i])] = static_cast<int64_t>(i);
     batch_sizes.assign(static_cast<size_t>(T), 0);
     for (int64_t len : lengths)

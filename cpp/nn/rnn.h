@@ -14,7 +14,8 @@
 //           (LSTM) [D * L, B, hidden_size]; h0 and c0 may be left undefined
 //           (zeros), each on its own;
 //   output  [T, B, D * H_out] (batch_first: [B, T, D * H_out]), the last
-//           layer's h at each step, the forward direction's first.
+//           layer's h at each step (bidirectional: the forward direction's,
+//           then the reverse's).
 // Layer k > 0 reads the outputs of layer k - 1 (dropout applied to them in
 // training). h_n and c_n are indexed by layer * D + direction.
 //
@@ -71,7 +72,8 @@ class Rnn : public Module {
   RnnOptions o_;
 };
 
-// One step of a cell: x [B, input_size] or [input_size]; h (and c) [B, hidden_size] or [hidden_size], undefined for zeros.
+// One step of a cell: x [B, input_size] or [input_size]; h (and c) [B, hidden_size] or [hidden_size], undefined for
+// zeros.
 struct RnnCellState {
   Tensor h, c;  // c: LSTMCell only
 };

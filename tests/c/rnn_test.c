@@ -284,7 +284,8 @@ static void embeddings(void** state) {
   int scaled = 0;
   for (int row = 0; row < 6; ++row) {
     double norm = 0, before = 0;
-    for (int k = 0; k < 3; ++k) norm += after[row * 3 + k] * after[row * 3 + k], before += wv[row * 3 + k] * wv[row * 3 + k];
+    for (int k = 0; k < 3; ++k)
+      norm += after[row * 3 + k] * after[row * 3 + k], before += wv[row * 3 + k] * wv[row * 3 + k];
     norm = sqrt(norm), before = sqrt(before);
     const int looked_up = row == 0 || row == 2 || row == 5;
     if (looked_up && before > 1.0) {
@@ -329,9 +330,11 @@ static void error_paths(void** state) {
   dl_tensor* bad_h = tensor3((const float[]){0, 0, 0, 0, 0, 0}, 1, 3, 2);
   EXPECT_ERROR(dl_rnn_forward(lstm, x, NULL, &out, &h_n), DL_ERR_INVALID_ARGUMENT, "dl_rnn_forward", "dl_lstm_forward");
   EXPECT_ERROR(dl_rnn_forward(linear, x, NULL, &out, &h_n), DL_ERR_INVALID_ARGUMENT, "dl_rnn_forward", "Linear");
-  EXPECT_ERROR(dl_rnn_forward((dl_module*)FOREIGN, x, NULL, &out, &h_n), DL_ERR_INVALID_ARGUMENT, "dl_rnn_forward", "'m'");
+  EXPECT_ERROR(dl_rnn_forward((dl_module*)FOREIGN, x, NULL, &out, &h_n), DL_ERR_INVALID_ARGUMENT, "dl_rnn_forward",
+               "'m'");
   EXPECT_ERROR(dl_rnn_forward(gru, FOREIGN, NULL, &out, &h_n), DL_ERR_INVALID_ARGUMENT, "dl_rnn_forward", "'x'");
-  EXPECT_ERROR(dl_rnn_forward(gru, x, bad_h, &out, &h_n), DL_ERR_SHAPE, "dl_rnn_forward", "'h0' must have shape [1, 2, 2]");
+  EXPECT_ERROR(dl_rnn_forward(gru, x, bad_h, &out, &h_n), DL_ERR_SHAPE, "dl_rnn_forward",
+               "'h0' must have shape [1, 2, 2]");
   EXPECT_ERROR(dl_rnn_forward(gru, x, NULL, NULL, &h_n), DL_ERR_INVALID_ARGUMENT, "dl_rnn_forward", "'out'");
   assert_null(out);
   assert_null(h_n);
@@ -342,7 +345,8 @@ static void error_paths(void** state) {
   assert_null(h_n);
   assert_null(c_n);
   dl_tensor* wide = tensor3((const float[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 3, 2, 2);
-  EXPECT_ERROR(dl_lstm_forward(lstm, wide, NULL, NULL, &out, NULL, NULL), DL_ERR_SHAPE, "dl_lstm_forward", "input_size");
+  EXPECT_ERROR(dl_lstm_forward(lstm, wide, NULL, NULL, &out, NULL, NULL), DL_ERR_SHAPE, "dl_lstm_forward",
+               "input_size");
   dl_tensor* doubles = NULL;
   assert_int_equal(dl_tensor_to_dtype(x, DL_FLOAT64, &doubles), DL_OK);
   EXPECT_ERROR(dl_lstm_forward(lstm, doubles, NULL, NULL, &out, NULL, NULL), DL_ERR_DTYPE, "dl_lstm_forward", "dtype");
@@ -381,10 +385,12 @@ static void error_paths(void** state) {
   EXPECT_ERROR(dl_rnn_cell_forward(lstm, step, NULL, &h1), DL_ERR_INVALID_ARGUMENT, "dl_rnn_cell_forward", "LSTM");
   EXPECT_ERROR(dl_rnn_cell_forward(rnn_cell, step, h_bad, &h1), DL_ERR_SHAPE, "dl_rnn_cell_forward", "'h'");
   EXPECT_ERROR(dl_rnn_cell_forward(rnn_cell, x, NULL, &h1), DL_ERR_SHAPE, "dl_rnn_cell_forward", "'x'");
-  EXPECT_ERROR(dl_rnn_cell_forward(rnn_cell, step, NULL, NULL), DL_ERR_INVALID_ARGUMENT, "dl_rnn_cell_forward", "'h_out'");
+  EXPECT_ERROR(dl_rnn_cell_forward(rnn_cell, step, NULL, NULL), DL_ERR_INVALID_ARGUMENT, "dl_rnn_cell_forward",
+               "'h_out'");
   EXPECT_ERROR(dl_lstm_cell_forward(rnn_cell, step, NULL, NULL, &h1, &c1), DL_ERR_INVALID_ARGUMENT,
                "dl_lstm_cell_forward", "dl_rnn_cell_forward");
-  EXPECT_ERROR(dl_lstm_cell_forward(lstm_cell, step, NULL, h_bad, &h1, &c1), DL_ERR_SHAPE, "dl_lstm_cell_forward", "'c'");
+  EXPECT_ERROR(dl_lstm_cell_forward(lstm_cell, step, NULL, h_bad, &h1, &c1), DL_ERR_SHAPE, "dl_lstm_cell_forward",
+               "'c'");
   EXPECT_ERROR(dl_lstm_cell_forward(lstm_cell, step, NULL, NULL, &h1, NULL), DL_ERR_INVALID_ARGUMENT,
                "dl_lstm_cell_forward", "'c_out'");
   assert_null(h1);
@@ -418,8 +424,8 @@ static void error_paths(void** state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(rnn_closed_form),   cmocka_unit_test(lstm_closed_form), cmocka_unit_test(cells_closed_form),
-      cmocka_unit_test(shapes_and_names),  cmocka_unit_test(padded_batch),     cmocka_unit_test(embeddings),
+      cmocka_unit_test(rnn_closed_form),  cmocka_unit_test(lstm_closed_form), cmocka_unit_test(cells_closed_form),
+      cmocka_unit_test(shapes_and_names), cmocka_unit_test(padded_batch),     cmocka_unit_test(embeddings),
       cmocka_unit_test(error_paths),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,7 +20,8 @@
  *   h0, h_n [D * L, B, H_out] ([D * L, H_out] unbatched; not affected by
  *          batch_first); c0, c_n [D * L, B, hidden_size] (LSTM);
  *   out    [T, B, D * H_out] ([B, T, D * H_out] with batch_first): the last
- *          layer's h at each step, the forward direction's first.
+ *          layer's h at each step (bidirectional: the forward direction's,
+ *          then the reverse's).
  * h_n and c_n are indexed by layer * D + direction.
  *
  * Errors common to the forward functions: DL_ERR_INVALID_ARGUMENT (bad or
@@ -87,18 +88,15 @@ DL_API dl_status dl_lstm_forward(dl_module* m, const dl_tensor* x, const dl_tens
  * states at its last real step. Errors also: DL_ERR_INVALID_ARGUMENT
  * (lengths NULL, a length out of range), DL_ERR_SHAPE (num_lengths != B). */
 DL_API dl_status dl_rnn_forward_padded(dl_module* m, const dl_tensor* x, const int64_t* lengths, int64_t num_lengths,
-                                       const dl_tensor* h0 /*nullable*/, dl_tensor** out,
-                                       dl_tensor** h_n /*nullable*/);
-DL_API dl_status dl_lstm_forward_padded(dl_module* m, const dl_tensor* x, const int64_t* lengths,
-                                        int64_t num_lengths, const dl_tensor* h0 /*nullable*/,
-                                        const dl_tensor* c0 /*nullable*/, dl_tensor** out,
-                                        dl_tensor** h_n /*nullable*/, dl_tensor** c_n /*nullable*/);
+                                       const dl_tensor* h0 /*nullable*/, dl_tensor** out, dl_tensor** h_n /*nullable*/);
+DL_API dl_status dl_lstm_forward_padded(dl_module* m, const dl_tensor* x, const int64_t* lengths, int64_t num_lengths,
+                                        const dl_tensor* h0 /*nullable*/, const dl_tensor* c0 /*nullable*/,
+                                        dl_tensor** out, dl_tensor** h_n /*nullable*/, dl_tensor** c_n /*nullable*/);
 
 /* ---- Cells: one step. x [B, input_size] or [input_size]; h, c
  * [B, hidden_size] or [hidden_size] (NULL: zeros). bias 0: no bias_ih and
  * bias_hh. Caller frees *out with dl_module_free. Errors as the layers'. */
-DL_API dl_status dl_rnn_cell_new(int64_t input_size, int64_t hidden_size, int bias, int nonlinearity,
-                                 dl_module** out);
+DL_API dl_status dl_rnn_cell_new(int64_t input_size, int64_t hidden_size, int bias, int nonlinearity, dl_module** out);
 DL_API dl_status dl_lstm_cell_new(int64_t input_size, int64_t hidden_size, int bias, dl_module** out);
 DL_API dl_status dl_gru_cell_new(int64_t input_size, int64_t hidden_size, int bias, dl_module** out);
 /* h_out = m(x, h) for an RNNCell or GRUCell module. New tensor; caller frees. */

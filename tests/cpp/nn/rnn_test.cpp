@@ -5,6 +5,8 @@
 // each sequence's results alone; a PyTorch-written LSTM checkpoint loads and
 // gives PyTorch's output; float32 agrees with float64; errors name the
 // argument.
+#include "nn/rnn.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,7 +17,6 @@
 #include "gradcheck_util.h"
 #include "io/safetensors.h"
 #include "nn/embedding.h"
-#include "nn/rnn.h"
 #include "tensor/generator.h"
 
 namespace dl {
@@ -94,7 +95,8 @@ struct LayerRun {
 
 LayerRun layer_run(const json& c) {
   LayerRun r{layer_of(c), leaf_of(c["x"]), leaf_of(c["h0"]), leaf_of(c["c0"]), {}, lengths_of(c)};
-  for (const char* w : {"w_output", "w_h", "w_c"}) r.weights.push_back(c[w].is_null() ? Tensor() : tensor_from_json(c[w]));
+  for (const char* w : {"w_output", "w_h", "w_c"})
+    r.weights.push_back(c[w].is_null() ? Tensor() : tensor_from_json(c[w]));
   return r;
 }
 
@@ -106,14 +108,17 @@ TEST_P(RnnLayers, MatchPytorch) {
   RnnOutput out = r.run();
   expect_close(out.output, tensor_from_json(c["output"]), 1e-10, 1e-12, "output");
   expect_close(out.h_n, tensor_from_json(c["h_n"]), 1e-10, 1e-12, "h_n");
-  if (c["c_n"].is_null()) EXPECT_FALSE(out.c_n.defined());
-  else expect_close(out.c_n, tensor_from_json(c["c_n"]), 1e-10, 1e-12, "c_n");
+  if (c["c_n"].is_null())
+    EXPECT_FALSE(out.c_n.defined());
+  else
+    expect_close(out.c_n, tensor_from_json(c["c_n"]), 1e-10, 1e-12, "c_n");
   backward(weighted_sum({out.output, out.h_n, out.c_n}, r.weights));
   const json& grads = c["grads"];
   expect_close(grad(r.x), tensor_from_json(grads["x"]), 1e-9, 1e-12, "grad x");
   if (r.h0.defined()) expect_close(grad(r.h0), tensor_from_json(grads["h0"]), 1e-9, 1e-12, "grad h0");
   if (r.c0.defined()) expect_close(grad(r.c0), tensor_from_json(grads["c0"]), 1e-9, 1e-12, "grad c0");
-  for (auto& [name, p] : r.m->named_parameters()) expect_close(grad(p), tensor_from_json(grads[name]), 1e-9, 1e-12, "grad " + name);
+  for (auto& [name, p] : r.m->named_parameters())
+    expect_close(grad(p), tensor_from_json(grads[name]), 1e-9, 1e-12, "grad " + name);
 }
 
 TEST_P(RnnLayers, MatchFiniteDifferences) {
@@ -244,7 +249,8 @@ TEST(Rnn, Float32MatchesFloat64) {
     backward(sum(a.output));
     backward(sum(b.output));
     expect_close(grad(x32), grad(x64), 1e-4, 1e-5, "grad x");
-    for (size_t i = 0; i < p64.size(); ++i) expect_close(grad(p32[i].second), grad(p64[i].second), 1e-4, 1e-5, p64[i].first);
+    for (size_t i = 0; i < p64.size(); ++i)
+      expect_close(grad(p32[i].second), grad(p64[i].second), 1e-4, 1e-5, p64[i].first);
   }
 }
 
