@@ -251,10 +251,14 @@ RnnOutput Rnn::forward(const Tensor& x, const Tensor& h0, const Tensor& c0, cons
   for (int64_t layer = 0; layer < o_.num_layers; ++layer) {
     std::vector<Tensor> outputs;
     for (int64_t d = 0; d < directions; ++d) {
-      const StepWeights w = direction_weights(params_, o_, layer, d);
+      StepWeights w = direction_weights(params_, o_, layer, d);
+      // NOTE [Recurrent step]: but for the GRU's, b_hh joins b_ih in the projection of all steps.
+      Tensor input_bias = w.b_ih;
+      if (mode_ != RnnMode::Gru && w.b_hh.defined()) input_bias = add(w.b_ih, w.b_hh), w.b_hh = Tensor();
       const int64_t index = layer * directions + d;
       RnnCellState initial{select(h, 0, index), c.defined() ? select(c, 0, index) : Tensor()};
-      DirectionResult r = run_direction(mode_, linear(layer_input, w.w_ih, w.b_ih), initial, w, d == 1, batch_sizes);
+      DirectionResult r =
+          run_direction(mode_, linear(layer_input, w.w_ih, input_bias), initial, w, d == 1, batch_sizes);
       outputs.push_back(r.output);
       h_n.push_back(r.last.h);
       if (r.last.c.defined()) c_n.push_back(r.last.c);

@@ -27,10 +27,11 @@
 // batch is sorted by decreasing length so that the entries still running at
 // a step are the first rows, and put back in order at the end.
 //
-// The work of a step (NOTE [Recurrent step]): the input projection of all
-// steps of a layer is one GEMM (x W_ih^T + b_ih for [T * B] rows); each step
-// adds one GEMM for h W_hh^T + b_hh and, for the LSTM, one fused cell op
-// (ops/rnn.h); RNN and GRU compose their gates from elementwise ops.
+// NOTE [Recurrent step]: the input projection of all steps of a layer is
+// one GEMM (x W_ih^T + b_ih + b_hh for [T * B] rows); each step adds one GEMM
+// for h W_hh^T and, for the LSTM, one fused cell op (ops/rnn.h); RNN and GRU
+// compose their gates from elementwise ops. The GRU keeps b_hh in its step,
+// as its n gate multiplies h W_hn^T + b_hn by r; the cells (one step) too.
 #pragma once
 
 #include <vector>
