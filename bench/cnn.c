@@ -1,7 +1,7 @@
 /* convnet, lenet and cnn_pad workloads (PERFORMANCE.md), each as an
  * nn.Sequential trained with CrossEntropyLoss and SGD on one batch of random
  * images; the PyTorch twin is bench/torch/cnn.py. Median milliseconds of a
- * train step and of a no-grad eval forward, over kSteps after warm-up.
+ * train step and of a no-grad eval forward (time_classifier, bench_util.h).
  *   convnet: seed 001's ConvNet (Conv2d(1,32,3)-ReLU-Conv2d(32,64,3)-ReLU-
  *     MaxPool2d(2)-Dropout2d(0.25)-Flatten-Linear(9216,128)-ReLU-Dropout(0.5)-
  *     Linear(128,10)-LogSoftmax), SGD lr 0.01 momentum 0.5, batch 64 of 1x28x28
@@ -16,8 +16,6 @@
 #include <string.h>
 
 #include "bench_util.h"
-
-enum { kWarmup = 3, kSteps = 15 };
 
 /* Appends the module that `make` (a dl_*_new call writing to m) returns to net. */
 #define APPEND(net, make)                  \
@@ -114,30 +112,7 @@ int main(int argc, char** argv) {
   check(dl_tensor_randn(w->input, 4, DL_FLOAT32, &x));
   check(dl_tensor_randint(0, 10, yshape, 1, DL_INT64, &y));
   printf("{\"info\": \"libdl %s, %s, %s\"}\n", dl_version(), w->name, dl_blas_info());
-  double train[kSteps], eval[kSteps];
-  for (int i = 0; i < kWarmup + kSteps; ++i) {
-    double t0 = now();
-    dl_tensor *out, *loss;
-    check(dl_optimizer_zero_grad(opt));
-    check(dl_module_forward(net, x, &out));
-    check(dl_cross_entropy(out, y, DL_REDUCTION_MEAN, &loss));
-    check(dl_tensor_backward(loss, NULL));
-    check(dl_optimizer_step(opt));
-    dl_tensor_free(out), dl_tensor_free(loss);
-    if (i >= kWarmup) train[i - kWarmup] = (now() - t0) * 1e3;
-  }
-  check(dl_module_train(net, 0));
-  int previous;
-  check(dl_set_grad_enabled(0, &previous));
-  for (int i = 0; i < kWarmup + kSteps; ++i) {
-    double t0 = now();
-    dl_tensor* out;
-    check(dl_module_forward(net, x, &out));
-    dl_tensor_free(out);
-    if (i >= kWarmup) eval[i - kWarmup] = (now() - t0) * 1e3;
-  }
-  report("train step", "ms", 0, median(train, kSteps));
-  report("no-grad forward", "ms", 0, median(eval, kSteps));
+  time_classifier(net, opt, x, y);
   dl_tensor_free(x), dl_tensor_free(y);
   dl_optimizer_free(opt);
   dl_module_free(net);

@@ -93,6 +93,7 @@ Backend make_backend() {
   register_optim(b);
   register_conv(b);
   register_pool(b);
+  register_rnn(b);
   return b;
 }
 }  // namespace

@@ -20,5 +20,6 @@ void register_index(Backend& b);        // index.cpp: index_select, gather
 void register_optim(Backend& b);        // optim.cpp: sgd_update, adam_update
 void register_conv(Backend& b);         // conv.cpp: conv2d and its two grads
 void register_pool(Backend& b);         // pool.cpp: max_pool2d and its grad, avg_pool2d, adaptive_avg_pool2d, avg_pool2d_grad
+void register_rnn(Backend& b);          // rnn.cpp: lstm_cell, lstm_cell_backward
 
 }  // namespace dl::cpu

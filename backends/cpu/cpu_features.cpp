@@ -30,6 +30,16 @@ CpuFeatures detect_cpu_features() {
   return f;
 }
 
+VectorIsa vector_isa() {
+  static const VectorIsa isa = [] {
+    const CpuFeatures f = detect_cpu_features();
+    if (f.avx512f && f.avx512bw && f.avx512dq && f.avx512vl && f.fma) return VectorIsa::Avx512;
+    if (f.avx2 && f.fma) return VectorIsa::Avx2;
+    return VectorIsa::Baseline;
+  }();
+  return isa;
+}
+
 const char* openblas_core_for(const CpuFeatures& f) {
   if (f.avx512f && f.avx512bw && f.avx512dq && f.avx512vl) return "SkylakeX";
   if (f.avx2 && f.fma) return "Haswell";

@@ -2,17 +2,15 @@
 """PyTorch twin of bench/cnn.c: the convnet, lenet and cnn_pad workloads
 (PERFORMANCE.md) as nn.Sequential, CrossEntropyLoss, SGD, one batch of random
 images. Median milliseconds of a train step and of a no-grad eval forward
-over 15 steps after 3 of warm-up.
+(classifier.py).
 Usage: cnn.py convnet|lenet|cnn_pad"""
 import json
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn as nn
 
-WARMUP, STEPS = 3, 15
+from classifier import time_classifier
 
 
 def convnet():
@@ -44,30 +42,10 @@ def main():
     torch.manual_seed(0)
     net = make()
     opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
-    criterion = nn.CrossEntropyLoss()
     x, y = torch.randn(*shape), torch.randint(0, 10, (shape[0],))
     print(json.dumps({"info": "PyTorch %s, %s, torch threads %d, mkldnn %s" % (
         torch.__version__, sys.argv[1], torch.get_num_threads(), torch.backends.mkldnn.is_available())}))
-    train = []
-    for i in range(WARMUP + STEPS):
-        t0 = time.perf_counter()
-        opt.zero_grad()
-        loss = criterion(net(x), y)
-        loss.backward()
-        opt.step()
-        if i >= WARMUP:
-            train.append((time.perf_counter() - t0) * 1e3)
-    net.eval()
-    evals = []
-    with torch.no_grad():
-        for i in range(WARMUP + STEPS):
-            t0 = time.perf_counter()
-            net(x)
-            if i >= WARMUP:
-                evals.append((time.perf_counter() - t0) * 1e3)
-    for case, values in (("train step", train), ("no-grad forward", evals)):
-        print(json.dumps({"case": case, "metric": "ms", "higher_is_better": False,
-                          "value": statistics.median(values)}), flush=True)
+    time_classifier(net, opt, x, y)
 
 
 if __name__ == "__main__":

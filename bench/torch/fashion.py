@@ -4,6 +4,8 @@
   convnet  examples/c/convnet.c (seed 001's ConvNet), SGD lr 0.01 momentum 0.5
   bn_cnn   examples/c/fashion_bn_cnn.c (two Conv+BatchNorm+pool blocks),
            SGD lr 0.05 momentum 0.9 weight decay 5e-4, cosine annealing
+  lstm     examples/c/lstm_fashion.c (each image as 28 steps of its rows,
+           LSTM(28, 128, 2 layers) -> Linear(128, 10)), Adam lr 1e-3
 Each with the same data recipe (ToTensor + Normalize(0.1307, 0.3081),
 CrossEntropyLoss, batch 64 shuffled, last partial batch kept, test accuracy
 in eval mode). The IDX files are read here (torchvision is not in Debian)
@@ -87,9 +89,20 @@ def bn_cnn():
         nn.Linear(128, 10))
 
 
-# model -> (constructor, lr, momentum, weight decay, cosine annealing)
-MODELS = {"mlp": (MLP, 0.01, 0.9, 0.0, False), "convnet": (ConvNet, 0.01, 0.5, 0.0, False),
-          "bn_cnn": (bn_cnn, 0.05, 0.9, 5e-4, True)}
+class LSTMNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(28, 128, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(128, 10)
+
+    def forward(self, x):
+        out, _ = self.lstm(x.view(-1, 28, 28))
+        return self.fc(out[:, -1, :])
+
+
+# model -> (constructor, optimizer, lr, momentum, weight decay, cosine annealing)
+MODELS = {"mlp": (MLP, "sgd", 0.01, 0.9, 0.0, False), "convnet": (ConvNet, "sgd", 0.01, 0.5, 0.0, False),
+          "bn_cnn": (bn_cnn, "sgd", 0.05, 0.9, 5e-4, True), "lstm": (LSTMNet, "adam", 1e-3, 0.0, 0.0, False)}
 
 
 def main():
@@ -97,14 +110,17 @@ def main():
     epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     data_dir = sys.argv[3] if len(sys.argv) > 3 else "/usr/share/datasets/fashion-mnist"
     seed = int(sys.argv[4]) if len(sys.argv) > 4 else 1
-    make_net, lr, momentum, weight_decay, cosine = MODELS[model]
+    make_net, optimizer, lr, momentum, weight_decay, cosine = MODELS[model]
     torch.set_num_threads(2)
     torch.manual_seed(seed)
     train_x, train_y = load(data_dir, "train")
     test_x, test_y = load(data_dir, "t10k")
     net = make_net()
     criterion = nn.CrossEntropyLoss()
-    opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    if optimizer == "adam":
+        opt = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay)
+    else:
+        opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs) if cosine else None
     print(json.dumps({"info": "PyTorch %s, torch threads %d, OPENBLAS_CORETYPE=%s" % (
         torch.__version__, torch.get_num_threads(), os.environ.get("OPENBLAS_CORETYPE", "unset"))}))

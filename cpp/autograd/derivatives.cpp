@@ -1,6 +1,15 @@
 #include "autograd/derivatives.h"
 
+#include "ops/creation.h"
+
 namespace dl {
+
+const Tensor& GradContext::grad(size_t output) const {
+  Tensor& g = grads_[output];
+  const InputMeta& meta = node_.output_meta[output];
+  if (!g.defined() && is_floating(meta.dtype)) g = zeros(meta.sizes, meta.dtype, meta.device);
+  return g;
+}
 
 BackwardRule backward_rule(OpId op) {
   static const BackwardRule rules[] = {

@@ -11,11 +11,13 @@
 
 namespace dl {
 
-// What a rule sees. Gradients of outputs that received none are zeros.
+// What a rule sees. Gradients of outputs that received none are zeros,
+// made when a rule asks for them (an output no rule reads, such as a
+// workspace saved for the backward, costs nothing).
 class GradContext {
  public:
-  GradContext(const OpNode& node, const std::vector<Tensor>& grads) : node_(node), grads_(grads) {}
-  const Tensor& grad(size_t output = 0) const { return grads_[output]; }
+  GradContext(const OpNode& node, std::vector<Tensor>& grads) : node_(node), grads_(grads) {}
+  const Tensor& grad(size_t output = 0) const;
   const Tensor& input(size_t i) const { return node_.inputs[i].unpack(op_name(node_.op)); }
   const Tensor& output(size_t i = 0) const { return node_.outputs[i].unpack(op_name(node_.op)); }
   const InputMeta& input_meta(size_t i) const { return node_.input_meta[i]; }
@@ -25,7 +27,7 @@ class GradContext {
 
  private:
   const OpNode& node_;
-  const std::vector<Tensor>& grads_;
+  std::vector<Tensor>& grads_;
 };
 
 // Fills grad_inputs (sized to the number of inputs) with the gradient of each

@@ -6,7 +6,6 @@
 #include "autograd/grad_mode.h"
 #include "autograd/meta.h"
 #include "base/error.h"
-#include "ops/creation.h"
 #include "ops/elementwise.h"
 #include "ops/reduce.h"
 #include "ops/view.h"
@@ -77,9 +76,6 @@ std::vector<Tensor> OpNode::apply(std::vector<Tensor> grads) {
   DL_CHECK(!released, Status::State, "backward of '", op_name(op),
            "': the graph was already freed by an earlier backward; pass retain_graph to the first backward to call "
            "backward twice");
-  for (size_t i = 0; i < grads.size(); ++i)
-    if (!grads[i].defined() && is_floating(output_meta[i].dtype))
-      grads[i] = zeros(output_meta[i].sizes, output_meta[i].dtype, output_meta[i].device);
   std::vector<Tensor> grad_inputs(next_edges.size());
   backward_rule(op)(GradContext(*this, grads), grad_inputs);
   for (size_t i = 0; i < grad_inputs.size(); ++i) {

@@ -119,17 +119,17 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
 }
 
 namespace {
-Tensor accumulate_at(OpId op, const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
+// Adds src into out (contiguous) in place at index along dim.
+void accumulate_into(OpId op, Tensor& out, int64_t dim, const Tensor& index, const Tensor& src) {
   const char* what = op_name(op);
-  check_defined(self, what, "self");
+  check_defined(out, what, "self");
   check_defined(index, what, "index");
   check_defined(src, what, "src");
   DL_CHECK(index.dtype() == DType::Int64, Status::DType, what, ": argument 'index' must be int64, got ",
            dtype_name(index.dtype()));
-  DL_CHECK(src.dtype() == self.dtype(), Status::DType, what, ": argument 'src' has dtype ", dtype_name(src.dtype()),
-           ", self has ", dtype_name(self.dtype()));
-  int64_t d = wrap_dim(dim, self.dim(), what);
-  Tensor out = clone(self);
+  DL_CHECK(src.dtype() == out.dtype(), Status::DType, what, ": argument 'src' has dtype ", dtype_name(src.dtype()),
+           ", self has ", dtype_name(out.dtype()));
+  int64_t d = wrap_dim(dim, out.dim(), what);
   Tensor s = contiguous(src);
   Tensor idx = contiguous(index);
   KernelCall call(op);
@@ -138,15 +138,32 @@ Tensor accumulate_at(OpId op, const Tensor& self, int64_t dim, const Tensor& ind
   call.out[0] = &out;
   call.attrs.dim = d;
   dispatch(call);
+}
+
+Tensor accumulate_at(OpId op, const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
+  check_defined(self, op_name(op), "self");
+  Tensor out = clone(self);
+  accumulate_into(op, out, dim, index, src);
   return out;
+}
+
+void check_index_add(const Tensor& self, const Tensor& index, const Tensor& src) {
+  DL_CHECK(index.defined() && index.dim() == 1, Status::Shape, "index_add: argument 'index' must be 1-D");
+  DL_CHECK(src.defined() && self.defined() && src.dim() == self.dim(), Status::Shape,
+           "index_add: argument 'src' must have as many dims as self");
 }
 }  // namespace
 
 Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
-  DL_CHECK(index.defined() && index.dim() == 1, Status::Shape, "index_add: argument 'index' must be 1-D");
-  DL_CHECK(src.defined() && self.defined() && src.dim() == self.dim(), Status::Shape,
-           "index_add: argument 'src' must have as many dims as self");
+  check_index_add(self, index, src);
   return accumulate_at(OpId::index_add, self, dim, index, src);
+}
+
+void index_add_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
+  check_index_add(self, index, src);
+  DL_CHECK(self.is_contiguous(), Status::InvalidArgument, "index_add_: argument 'self' must be contiguous");
+  accumulate_into(OpId::index_add, self, dim, index, src);
+  self.storage()->bump_version();
 }
 
 Tensor scatter_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {

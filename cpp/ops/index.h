@@ -22,5 +22,7 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
 // self with src[p] added at p with p[dim] replaced by index[p]; index int64 shaped like src.
 Tensor scatter_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
+// index_add in place into self (contiguous), not recorded by autograd (as add_).
+void index_add_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
 
 }  // namespace dl

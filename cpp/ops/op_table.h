@@ -96,6 +96,13 @@ namespace dl {
   /* out[0] param, out[1] exp_avg, out[2] exp_avg_sq, out[3] max_exp_avg_sq (amsgrad, else  */ \
   /* null); in[0] grad */                                                                      \
   X(adam_update, Kernel, NoGrad)                                                               \
+  /* LSTM cell (ops/rnn.h), gates i, f, g, o in blocks of H: in[0] input gates [B, 4H], in[1] */ \
+  /* hidden gates [B, 4H], in[2] c [B, H] -> out[0] h' [B, H], out[1] c' [B, H], out[2] the   */ \
+  /* workspace [B, 5H] the backward reads: i, f, g, o after their activations, tanh(c')      */ \
+  X(lstm_cell, Kernel, SaveBoth)                                                               \
+  /* lstm_cell's backward: in[0] dh' [B, H], in[1] dc' [B, H], in[2] c [B, H], in[3] the     */ \
+  /* workspace -> out[0] d gates [B, 4H] (of the input and of the hidden gates), out[1] dc    */ \
+  X(lstm_cell_backward, Kernel, NoGrad)                                                        \
   X(cat, Composite, SaveNone) /* joined along attrs.dim */                                     \
   /* views: share storage, no kernel; attrs as in ops/view.h */                                \
   X(view, View, SaveNone)                                                                      \
@@ -104,7 +111,10 @@ namespace dl {
   X(narrow, View, SaveNone)    /* attrs.dim, attrs.start, attrs.length */                      \
   X(squeeze, View, SaveNone)                                                                   \
   X(unsqueeze, View, SaveNone)                                                                 \
-  X(expand, View, SaveNone)
+  X(expand, View, SaveNone)                                                                     \
+  /* in[0] split along attrs.dim into pieces of sizes attrs.dims (one output each); without */  \
+  /* attrs.keepdim the pieces have size 1 and lose the dim (unbind) */                          \
+  X(split, View, SaveNone)
 
 enum class OpKind { Kernel, View, Composite };
 enum class GradKind { NoGrad, SaveNone, SaveInputs, SaveOutputs, SaveBoth };
@@ -116,7 +126,7 @@ enum class OpId : int {
       Count
 };
 constexpr int kOpCount = static_cast<int>(OpId::Count);
-static_assert(kOpCount == 58, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
+static_assert(kOpCount == 61, "a row was added to or removed from DL_OP_TABLE: update its tests and this count");
 
 const char* op_name(OpId op);
 OpKind op_kind(OpId op);
@@ -150,11 +160,11 @@ struct Window2d {
 
 // Attributes of a kernel call; each row above says which fields it reads.
 struct OpAttrs {
-  Dims dims;          // reductions: dims to reduce; transpose, permute: dims
-  int64_t dim = 0;    // max_dim, min_dim, softmax, log_softmax, index_select, gather, cat, narrow
+  Dims dims;          // reductions: dims to reduce; transpose, permute: dims; split: sizes
+  int64_t dim = 0;    // max_dim, min_dim, softmax, log_softmax, index_select, gather, cat, narrow, split
   int64_t start = 0;  // narrow
   int64_t length = 0; // narrow
-  bool keepdim = false;  // reductions (recorded for their backward)
+  bool keepdim = false;  // reductions (recorded for their backward); split
   double lo = 0.0;    // clamp lower bound (NaN: none)
   double hi = 0.0;    // clamp upper bound (NaN: none)
   double value = 0.0; // fill
@@ -165,7 +175,7 @@ struct OpAttrs {
 struct KernelCall {
   explicit KernelCall(OpId id) : op(id) {}
   OpId op;
-  const Tensor* in[3] = {nullptr, nullptr, nullptr};
+  const Tensor* in[4] = {nullptr, nullptr, nullptr, nullptr};
   Tensor* out[4] = {nullptr, nullptr, nullptr, nullptr};
   OpAttrs attrs;
 };

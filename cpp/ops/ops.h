@@ -7,5 +7,6 @@
 #include "ops/index.h"
 #include "ops/linalg.h"
 #include "ops/reduce.h"
+#include "ops/rnn.h"
 #include "ops/softmax.h"
 #include "ops/view.h"

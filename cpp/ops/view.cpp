@@ -4,6 +4,7 @@
 #include "autograd/record.h"
 #include "base/error.h"
 #include "ops/creation.h"
+#include "ops/index.h"
 #include "ops/op_table.h"
 #include "ops/op_utils.h"
 
@@ -234,6 +235,53 @@ Tensor expand(const Tensor& x, const Dims& shape) {
   return recorded(OpId::expand, x, x.as_strided(sizes, strides, x.offset()));
 }
 
+namespace {
+// The pieces of x along dim d; without keepdim each has size 1 and loses d.
+std::vector<Tensor> split_views(const Tensor& x, size_t d, const Dims& sizes, bool keepdim) {
+  std::vector<Tensor> pieces;
+  pieces.reserve(sizes.size());
+  Dims piece_sizes = x.sizes(), piece_strides = x.strides();
+  if (!keepdim) piece_sizes.erase(d), piece_strides.erase(d);
+  int64_t start = 0;
+  for (int64_t size : sizes) {
+    if (keepdim) piece_sizes[d] = size;
+    pieces.push_back(x.as_strided(piece_sizes, piece_strides, x.offset() + start * x.strides()[d]));
+    start += size;
+  }
+  if (should_record({&x})) {
+    OpAttrs attrs;
+    attrs.dim = static_cast<int64_t>(d);
+    attrs.dims = sizes;
+    attrs.keepdim = keepdim;
+    std::vector<Tensor*> outs;
+    for (Tensor& p : pieces) outs.push_back(&p);
+    record(OpId::split, {x}, outs, attrs);
+  }
+  return pieces;
+}
+}  // namespace
+
+std::vector<Tensor> split(const Tensor& x, const Dims& sizes, int64_t dim) {
+  check_defined(x, "split", "x");
+  DL_CHECK(x.dim() > 0, Status::InvalidArgument, "split: cannot split a 0-dim tensor");
+  size_t d = static_cast<size_t>(wrap_dim(dim, x.dim(), "split: argument 'dim'"));
+  int64_t total = 0;
+  for (int64_t size : sizes) {
+    DL_CHECK(size >= 0, Status::InvalidArgument, "split: argument 'sizes' ", shape_str(sizes), " has a negative size");
+    total += size;
+  }
+  DL_CHECK(total == x.sizes()[d], Status::Shape, "split: sizes ", shape_str(sizes), " add up to ", total,
+           ", but dim ", dim, " of the tensor of shape ", shape_str(x.sizes()), " has size ", x.sizes()[d]);
+  return split_views(x, d, sizes, true);
+}
+
+std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
+  check_defined(x, "unbind", "x");
+  DL_CHECK(x.dim() > 0, Status::InvalidArgument, "unbind: cannot unbind a 0-dim tensor");
+  size_t d = static_cast<size_t>(wrap_dim(dim, x.dim(), "unbind: argument 'dim'"));
+  return split_views(x, d, Dims(static_cast<size_t>(x.sizes()[d]), 1), false);
+}
+
 Tensor contiguous(const Tensor& x) {
   check_defined(x, "contiguous", "x");
   return x.is_contiguous() ? x : clone(x);
@@ -298,5 +346,10 @@ void backward_unsqueeze(const GradContext& ctx, std::vector<Tensor>& gi) {
 // The engine sums the expanded dims (it reduces every gradient to its input's shape).
 void backward_expand(const GradContext& ctx, std::vector<Tensor>& gi) { gi[0] = ctx.grad(); }
 void backward_copy(const GradContext& ctx, std::vector<Tensor>& gi) { gi[0] = ctx.grad(); }
+void backward_split(const GradContext& ctx, std::vector<Tensor>& gi) {
+  std::vector<Tensor> grads;
+  for (size_t i = 0; i < ctx.attrs().dims.size(); ++i) grads.push_back(ctx.grad(i));
+  gi[0] = ctx.attrs().keepdim ? cat(grads, ctx.attrs().dim) : stack(grads, ctx.attrs().dim);
+}
 
 }  // namespace dl

@@ -1,6 +1,8 @@
 // Views share storage with their input; contiguous/clone/to_dtype copy.
 #pragma once
 
+#include <vector>
+
 #include "tensor/tensor.h"
 
 namespace dl {
@@ -21,6 +23,12 @@ Tensor squeeze(const Tensor& x, int64_t dim);  // that dim if it has size 1
 Tensor unsqueeze(const Tensor& x, int64_t dim);
 // Size-1 dims (and new leading dims) broadcast to `shape`; -1 keeps a size.
 Tensor expand(const Tensor& x, const Dims& shape);
+// torch.split(x, sizes, dim): views of consecutive pieces of these sizes
+// along dim (they must add up to its size), recorded as one op whose
+// backward joins the pieces' gradients in one pass.
+std::vector<Tensor> split(const Tensor& x, const Dims& sizes, int64_t dim);
+// torch.unbind(x, dim): the x.size(dim) slices along dim, each without it.
+std::vector<Tensor> unbind(const Tensor& x, int64_t dim = 0);
 
 Tensor contiguous(const Tensor& x);  // x itself when already contiguous
 Tensor clone(const Tensor& x);       // always a new contiguous tensor

@@ -1,7 +1,8 @@
 /* The training program shared by the image-classification examples
- * (mnist_mlp.c, convnet.c, fashion_bn_cnn.c on Fashion-MNIST; lenet_cifar.c
- * on CIFAR-10): a normalized data set in shuffled batches, SGD with
- * momentum and weight decay (optionally cosine-annealed over the epochs),
+ * (mnist_mlp.c, convnet.c, fashion_bn_cnn.c, lstm_fashion.c on
+ * Fashion-MNIST; lenet_cifar.c on CIFAR-10): a normalized data set in
+ * shuffled batches, SGD with momentum and weight decay or Adam (the
+ * recipe's choice; optionally cosine-annealed over the epochs),
  * cross-entropy on the model's output, and reporting. After each epoch it
  * prints the test accuracy (the model in eval mode). On a terminal a live
  * progress bar shows loss, samples/s and ETA; otherwise one line per epoch.
@@ -45,9 +46,14 @@ static double now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* The optimizer of a recipe: SGD (lr, momentum, weight_decay) or Adam (lr,
+ * weight_decay; betas and eps PyTorch's defaults). */
+typedef enum { OPTIMIZER_SGD = 0, OPTIMIZER_ADAM = 1 } optimizer_kind;
+
 typedef struct {
   int epochs, threads, workers, json, fingerprint;
   int64_t batch_size;
+  optimizer_kind optimizer;
   double lr, momentum, weight_decay;
   int cosine; /* CosineAnnealingLR(T_max = epochs), stepped after each epoch */
   uint64_t seed;
@@ -201,10 +207,16 @@ static int train_image_classifier(const char* program, const char* title, dl_mod
 
   dl_dataset *train = load_split(o.data, 1), *test = load_split(o.data, 0);
   dl_module* net = new_net();
-  dl_sgd_options so = dl_sgd_defaults();
-  so.lr = o.lr, so.momentum = o.momentum, so.weight_decay = o.weight_decay;
   dl_optimizer* opt;
-  check(dl_sgd_new(net, &so, &opt));
+  if (o.optimizer == OPTIMIZER_ADAM) {
+    dl_adam_options ao = dl_adam_defaults();
+    ao.lr = o.lr, ao.weight_decay = o.weight_decay;
+    check(dl_adam_new(net, &ao, &opt));
+  } else {
+    dl_sgd_options so = dl_sgd_defaults();
+    so.lr = o.lr, so.momentum = o.momentum, so.weight_decay = o.weight_decay;
+    check(dl_sgd_new(net, &so, &opt));
+  }
   dl_scheduler* scheduler = NULL;
   if (o.cosine) check(dl_cosine_annealing_lr_new(opt, o.epochs, 0.0, &scheduler));
   dl_loader_options lo = dl_loader_defaults();

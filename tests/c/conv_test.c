@@ -2,8 +2,6 @@
  * against closed forms on small inputs, and the error path of every
  * function. */
 #include <math.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include "test_util.h"
 
@@ -225,9 +223,7 @@ static void batch_norm_buffers_are_saved(void** state) {
   assert_int_equal(dl_module_forward(bn, x, &y), DL_OK);
   dl_tensor_free(y);
   char path[] = "/tmp/dl_bn_XXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  close(fd);
+  make_temp_file(path);
   assert_int_equal(dl_module_save(bn, path), DL_OK);
   dl_module* fresh = NULL;
   assert_int_equal(dl_batch_norm1d_new(2, NULL, &fresh), DL_OK);

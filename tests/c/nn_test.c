@@ -26,12 +26,6 @@ static void set_values(dl_tensor* t, const float* values, size_t n) {
   assert_int_equal(dl_tensor_copy_from(t, values, n * sizeof(float)), DL_OK);
 }
 
-static void set_param(const dl_module* m, const char* name, const float* values, size_t n) {
-  dl_tensor* p = param(m, name);
-  set_values(p, values, n);
-  dl_tensor_free(p);
-}
-
 static void linear_layer(void** state) {
   (void)state;
   dl_module* fc = linear(3, 2, 1);
@@ -297,8 +291,8 @@ static void custom_module_forward_and_backward(void** state) {
   /* fc1 = identity-like weights, fc2 sums: y = 2 * (sum(relu(x[:3])) + 1) */
   const float w1[] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}, b1[] = {0, 0, 0}, w2[] = {1, 1, 1, 0, 0, 0},
               b2[] = {1, 0};
-  set_param(m, "fc1.weight", w1, 12), set_param(m, "fc1.bias", b1, 3);
-  set_param(m, "fc2.weight", w2, 6), set_param(m, "fc2.bias", b2, 2);
+  set_parameter(m, "fc1.weight", w1, 12), set_parameter(m, "fc1.bias", b1, 3);
+  set_parameter(m, "fc2.weight", w2, 6), set_parameter(m, "fc2.bias", b2, 2);
   const float xv[] = {1, -2, 3, 9};
   const int64_t xshape[] = {1, 4};
   dl_tensor *x = tf(xv, xshape, 2), *y = NULL, *s = NULL;

@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -60,6 +62,22 @@ static inline void expect_shape(const dl_tensor* t, const int64_t* want, int ndi
   assert_int_equal(got_ndim, ndim);
   assert_int_equal(dl_tensor_shape(t, got, 16), DL_OK);
   for (int i = 0; i < ndim; ++i) assert_int_equal(got[i], want[i]);
+}
+
+/* Overwrites m's parameter called name with n float32 values. */
+static inline void set_parameter(const dl_module* m, const char* name, const float* values, size_t n) {
+  dl_tensor* p = NULL;
+  assert_int_equal(dl_module_named_parameter(m, name, &p), DL_OK);
+  assert_int_equal(dl_tensor_copy_from(p, values, n * sizeof(float)), DL_OK);
+  dl_tensor_free(p);
+}
+
+/* Creates a new empty file named after path_template ("/tmp/name_XXXXXX",
+ * whose X's become the name's end). */
+static inline void make_temp_file(char* path_template) {
+  int fd = mkstemp(path_template);
+  assert_true(fd >= 0);
+  close(fd);
 }
 
 /* The last call failed with status and its message contains each fragment. */

@@ -10,6 +10,7 @@
 #include "dl/autograd.h"
 #include "dl/nn.h"
 #include "dl/conv.h"
+#include "dl/rnn.h"
 #include "dl/optim.h"
 #include "dl/data.h"
 

@@ -22,11 +22,13 @@ using testing::tensor_from_json;
 using Outputs = std::vector<Tensor>;
 using OpFn = std::function<Outputs(const std::vector<Tensor>&, const json&)>;
 
-Dims dims_of(const json& attrs) {
+Dims dims_of_json(const json& list) {
   Dims d;
-  for (auto& v : attrs["dims"]) d.push_back(v.get<int64_t>());
+  for (auto& v : list) d.push_back(v.get<int64_t>());
   return d;
 }
+
+Dims dims_of(const json& attrs) { return dims_of_json(attrs["dims"]); }
 
 Pair2d pair_of(const json& v) { return {v[0].get<int64_t>(), v[1].get<int64_t>()}; }
 
@@ -130,6 +132,13 @@ const std::map<std::string, OpFn>& ops() {
        [](auto& in, auto& a) { return Outputs{adaptive_avg_pool2d(in[0], pair_of(a["output_size"]))}; }},
       {"add_scalar", [](auto& in, auto& a) { return Outputs{add(in[0], a["scalar"].template get<double>())}; }},
       {"mul_scalar", [](auto& in, auto& a) { return Outputs{mul(in[0], a["scalar"].template get<double>())}; }},
+      {"lstm_cell",
+       [](auto& in, auto&) {
+         auto r = lstm_cell(in[0], in[1], in[2]);
+         return Outputs{r.first, r.second};
+       }},
+      {"split", [](auto& in, auto& a) { return split(in[0], dims_of_json(a["sizes"]), a["dim"]); }},
+      {"unbind", [](auto& in, auto& a) { return unbind(in[0], a["dim"]); }},
   };
   return table;
 }
@@ -179,7 +188,7 @@ TEST(PytorchOps, EveryKernelOpOfTheRegistryHasFixtureCases) {
   const std::set<std::string> internal = {
       "copy",        "fill",          "index_add",         "scatter_add",        "erf",
       "relu_backward", "sgd_update",  "adam_update",       "conv2d_input_grad",  "conv2d_weight_grad",
-      "max_pool2d_grad", "avg_pool2d_grad"};
+      "max_pool2d_grad", "avg_pool2d_grad", "lstm_cell_backward"};
   std::set<std::string> covered;
   for (auto& c : fixture_cases()) covered.insert(c["op"].get<std::string>());
   for (int i = 0; i < kOpCount; ++i) {
