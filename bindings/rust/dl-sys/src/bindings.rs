@@ -1404,6 +1404,317 @@ extern "C" {
         out: *mut *mut dl_module,
     ) -> dl_status;
 }
+impl dl_rnn_nonlinearity {
+    pub const DL_RNN_TANH: dl_rnn_nonlinearity = dl_rnn_nonlinearity(0);
+}
+impl dl_rnn_nonlinearity {
+    pub const DL_RNN_RELU: dl_rnn_nonlinearity = dl_rnn_nonlinearity(1);
+}
+#[repr(transparent)]
+#[derive(Debug, Copy, Clone, Hash, PartialEq, Eq)]
+pub struct dl_rnn_nonlinearity(pub ::std::os::raw::c_uint);
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct dl_rnn_options {
+    pub num_layers: i64,
+    pub bias: ::std::os::raw::c_int,
+    pub batch_first: ::std::os::raw::c_int,
+    pub dropout: f64,
+    pub bidirectional: ::std::os::raw::c_int,
+    pub nonlinearity: ::std::os::raw::c_int,
+    pub proj_size: i64,
+}
+#[test]
+fn bindgen_test_layout_dl_rnn_options() {
+    assert_eq!(::std::mem::size_of::<dl_rnn_options>(), 40usize, concat!("Size of: ", stringify!(dl_rnn_options)));
+    assert_eq!(::std::mem::align_of::<dl_rnn_options>(), 8usize, concat!("Alignment of ", stringify!(dl_rnn_options)));
+    fn test_field_num_layers() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_rnn_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).num_layers) as usize - ptr as usize
+            },
+            0usize,
+            concat!("Offset of field: ", stringify!(dl_rnn_options), "::", stringify!(num_layers))
+        );
+    }
+    test_field_num_layers();
+    fn test_field_bias() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_rnn_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).bias) as usize - ptr as usize
+            },
+            8usize,
+            concat!("Offset of field: ", stringify!(dl_rnn_options), "::", stringify!(bias))
+        );
+    }
+    test_field_bias();
+    fn test_field_batch_first() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_rnn_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).batch_first) as usize - ptr as usize
+            },
+            12usize,
+            concat!("Offset of field: ", stringify!(dl_rnn_options), "::", stringify!(batch_first))
+        );
+    }
+    test_field_batch_first();
+    fn test_field_dropout() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_rnn_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).dropout) as usize - ptr as usize
+            },
+            16usize,
+            concat!("Offset of field: ", stringify!(dl_rnn_options), "::", stringify!(dropout))
+        );
+    }
+    test_field_dropout();
+    fn test_field_bidirectional() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_rnn_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).bidirectional) as usize - ptr as usize
+            },
+            24usize,
+            concat!("Offset of field: ", stringify!(dl_rnn_options), "::", stringify!(bidirectional))
+        );
+    }
+    test_field_bidirectional();
+    fn test_field_nonlinearity() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_rnn_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).nonlinearity) as usize - ptr as usize
+            },
+            28usize,
+            concat!("Offset of field: ", stringify!(dl_rnn_options), "::", stringify!(nonlinearity))
+        );
+    }
+    test_field_nonlinearity();
+    fn test_field_proj_size() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_rnn_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).proj_size) as usize - ptr as usize
+            },
+            32usize,
+            concat!("Offset of field: ", stringify!(dl_rnn_options), "::", stringify!(proj_size))
+        );
+    }
+    test_field_proj_size();
+}
+extern "C" {
+    pub fn dl_rnn_defaults() -> dl_rnn_options;
+}
+extern "C" {
+    pub fn dl_rnn_new(
+        input_size: i64,
+        hidden_size: i64,
+        o: *const dl_rnn_options,
+        out: *mut *mut dl_module,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_lstm_new(
+        input_size: i64,
+        hidden_size: i64,
+        o: *const dl_rnn_options,
+        out: *mut *mut dl_module,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_gru_new(
+        input_size: i64,
+        hidden_size: i64,
+        o: *const dl_rnn_options,
+        out: *mut *mut dl_module,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_rnn_forward(
+        m: *mut dl_module,
+        x: *const dl_tensor,
+        h0: *const dl_tensor,
+        out: *mut *mut dl_tensor,
+        h_n: *mut *mut dl_tensor,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_lstm_forward(
+        m: *mut dl_module,
+        x: *const dl_tensor,
+        h0: *const dl_tensor,
+        c0: *const dl_tensor,
+        out: *mut *mut dl_tensor,
+        h_n: *mut *mut dl_tensor,
+        c_n: *mut *mut dl_tensor,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_rnn_forward_padded(
+        m: *mut dl_module,
+        x: *const dl_tensor,
+        lengths: *const i64,
+        num_lengths: i64,
+        h0: *const dl_tensor,
+        out: *mut *mut dl_tensor,
+        h_n: *mut *mut dl_tensor,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_lstm_forward_padded(
+        m: *mut dl_module,
+        x: *const dl_tensor,
+        lengths: *const i64,
+        num_lengths: i64,
+        h0: *const dl_tensor,
+        c0: *const dl_tensor,
+        out: *mut *mut dl_tensor,
+        h_n: *mut *mut dl_tensor,
+        c_n: *mut *mut dl_tensor,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_rnn_cell_new(
+        input_size: i64,
+        hidden_size: i64,
+        bias: ::std::os::raw::c_int,
+        nonlinearity: ::std::os::raw::c_int,
+        out: *mut *mut dl_module,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_lstm_cell_new(
+        input_size: i64,
+        hidden_size: i64,
+        bias: ::std::os::raw::c_int,
+        out: *mut *mut dl_module,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_gru_cell_new(
+        input_size: i64,
+        hidden_size: i64,
+        bias: ::std::os::raw::c_int,
+        out: *mut *mut dl_module,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_rnn_cell_forward(
+        m: *mut dl_module,
+        x: *const dl_tensor,
+        h: *const dl_tensor,
+        h_out: *mut *mut dl_tensor,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_lstm_cell_forward(
+        m: *mut dl_module,
+        x: *const dl_tensor,
+        h: *const dl_tensor,
+        c: *const dl_tensor,
+        h_out: *mut *mut dl_tensor,
+        c_out: *mut *mut dl_tensor,
+    ) -> dl_status;
+}
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct dl_embedding_options {
+    pub padding_idx: i64,
+    pub has_padding_idx: ::std::os::raw::c_int,
+    pub max_norm: f64,
+    pub norm_type: f64,
+}
+#[test]
+fn bindgen_test_layout_dl_embedding_options() {
+    assert_eq!(
+        ::std::mem::size_of::<dl_embedding_options>(),
+        32usize,
+        concat!("Size of: ", stringify!(dl_embedding_options))
+    );
+    assert_eq!(
+        ::std::mem::align_of::<dl_embedding_options>(),
+        8usize,
+        concat!("Alignment of ", stringify!(dl_embedding_options))
+    );
+    fn test_field_padding_idx() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_embedding_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).padding_idx) as usize - ptr as usize
+            },
+            0usize,
+            concat!("Offset of field: ", stringify!(dl_embedding_options), "::", stringify!(padding_idx))
+        );
+    }
+    test_field_padding_idx();
+    fn test_field_has_padding_idx() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_embedding_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).has_padding_idx) as usize - ptr as usize
+            },
+            8usize,
+            concat!("Offset of field: ", stringify!(dl_embedding_options), "::", stringify!(has_padding_idx))
+        );
+    }
+    test_field_has_padding_idx();
+    fn test_field_max_norm() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_embedding_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).max_norm) as usize - ptr as usize
+            },
+            16usize,
+            concat!("Offset of field: ", stringify!(dl_embedding_options), "::", stringify!(max_norm))
+        );
+    }
+    test_field_max_norm();
+    fn test_field_norm_type() {
+        assert_eq!(
+            unsafe {
+                let uninit = ::std::mem::MaybeUninit::<dl_embedding_options>::uninit();
+                let ptr = uninit.as_ptr();
+                ::std::ptr::addr_of!((*ptr).norm_type) as usize - ptr as usize
+            },
+            24usize,
+            concat!("Offset of field: ", stringify!(dl_embedding_options), "::", stringify!(norm_type))
+        );
+    }
+    test_field_norm_type();
+}
+extern "C" {
+    pub fn dl_embedding_defaults() -> dl_embedding_options;
+}
+extern "C" {
+    pub fn dl_embedding_new(
+        num_embeddings: i64,
+        embedding_dim: i64,
+        o: *const dl_embedding_options,
+        out: *mut *mut dl_module,
+    ) -> dl_status;
+}
+extern "C" {
+    pub fn dl_embedding(
+        indices: *const dl_tensor,
+        weight: *mut dl_tensor,
+        o: *const dl_embedding_options,
+        out: *mut *mut dl_tensor,
+    ) -> dl_status;
+}
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct dl_optimizer {
