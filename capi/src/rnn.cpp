@@ -69,6 +69,8 @@ dl_status layer_forward(const char* fn, dl_module* m, bool lstm, const dl_tensor
     if (padded) {
       DL_CHECK(lengths != nullptr, Status::InvalidArgument, "argument 'lengths' is NULL");
       DL_CHECK(num_lengths >= 0, Status::InvalidArgument, "argument 'num_lengths' is negative: ", num_lengths);
+      // The layer reads no lengths as an unpadded batch; PyTorch cannot pack an empty batch either.
+      DL_CHECK(num_lengths > 0, Status::Shape, "argument 'num_lengths' is 0: a padded batch has a length per entry");
       steps.assign(lengths, lengths + num_lengths);
     }
     RnnOutput result = r.forward(tensor_of(x, "x"), optional_tensor(h0, "h0"), optional_tensor(c0, "c0"), steps);

@@ -355,6 +355,8 @@ static void error_paths(void** state) {
                "dl_rnn_forward_padded", "'lengths'");
   EXPECT_ERROR(dl_rnn_forward_padded(gru, x, lengths, 1, NULL, &out, &h_n), DL_ERR_SHAPE, "dl_rnn_forward_padded",
                "1 lengths for a batch of 2");
+  EXPECT_ERROR(dl_rnn_forward_padded(gru, x, lengths, 0, NULL, &out, &h_n), DL_ERR_SHAPE, "dl_rnn_forward_padded",
+               "'num_lengths' is 0");
   EXPECT_ERROR(dl_rnn_forward_padded(gru, x, zero_length, 2, NULL, &out, &h_n), DL_ERR_INVALID_ARGUMENT,
                "dl_rnn_forward_padded", "length 0");
   EXPECT_ERROR(dl_rnn_forward_padded(lstm, x, lengths, 2, NULL, &out, &h_n), DL_ERR_INVALID_ARGUMENT,

@@ -86,7 +86,8 @@ DL_API dl_status dl_lstm_forward(dl_module* m, const dl_tensor* x, const dl_tens
  * gives what its sequence alone would (the reverse direction starts at its
  * last real step); out is zeros past an entry's end, and h_n, c_n are its
  * states at its last real step. Errors also: DL_ERR_INVALID_ARGUMENT
- * (lengths NULL, a length out of range), DL_ERR_SHAPE (num_lengths != B). */
+ * (lengths NULL, a length out of range), DL_ERR_SHAPE (num_lengths != B, or
+ * 0: PyTorch cannot pack an empty batch either). */
 DL_API dl_status dl_rnn_forward_padded(dl_module* m, const dl_tensor* x, const int64_t* lengths, int64_t num_lengths,
                                        const dl_tensor* h0 /*nullable*/, dl_tensor** out, dl_tensor** h_n /*nullable*/);
 DL_API dl_status dl_lstm_forward_padded(dl_module* m, const dl_tensor* x, const int64_t* lengths, int64_t num_lengths,
