@@ -294,6 +294,14 @@ fn handle_types_are_send() {
     send::<dl::nn::AnyModule>();
     send::<dl::nn::Linear>();
     send::<dl::nn::Sequential>();
+    send::<dl::nn::Lstm>();
+    send::<dl::nn::Gru>();
+    send::<dl::nn::Rnn>();
+    send::<dl::nn::LstmCell>();
+    send::<dl::nn::GruCell>();
+    send::<dl::nn::RnnCell>();
+    send::<dl::nn::Embedding>();
+    send::<dl::nn::RnnOutput>();
     send::<dl::optim::Optimizer>();
     send::<dl::optim::Sgd>();
     send::<dl::optim::Scheduler>();

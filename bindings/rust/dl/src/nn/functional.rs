@@ -1,12 +1,13 @@
-//! Functional forms, as torch.nn.functional: the losses (free functions
-//! here) and the image operations (methods of [`Tensor`]: conv2d, pooling,
-//! dropout, batch norm). Activations are tensor methods too (`x.relu()`).
+//! Functional forms, as torch.nn.functional: the losses and embedding (free
+//! functions here) and the image operations (methods of [`Tensor`]: conv2d,
+//! pooling, dropout, batch norm). Activations are tensor methods too (`x.relu()`).
 use std::ptr;
 
 use dl_sys as ffi;
 
 use crate::error::{check, Result};
 use crate::nn::conv::{Conv2dOptions, Pool2dOptions};
+use crate::nn::rnn::EmbeddingOptions;
 use crate::tensor::{new_tensor, Tensor};
 
 /// How a loss reduces over the batch.
@@ -67,7 +68,7 @@ impl ClassLossOptions<'_> {
     }
 }
 
-fn optional(t: Option<&Tensor>) -> Result<*mut ffi::dl_tensor> {
+pub(crate) fn optional(t: Option<&Tensor>) -> Result<*mut ffi::dl_tensor> {
     match t {
         Some(t) => t.raw(),
         None => Ok(ptr::null_mut()),
@@ -134,6 +135,16 @@ pub fn bce_with_logits_loss(
     let (i, t, w, p) = (input.raw()?, target.raw()?, optional(weight)?, optional(pos_weight)?);
     // SAFETY: i and t are live, w and p live or NULL.
     new_tensor(|out| unsafe { ffi::dl_bce_with_logits_loss(i, t, w, p, r.to_raw(), out) })
+}
+
+/// F.embedding: the rows of weight `[num_embeddings, dim]` at indices
+/// (Int64 or Int32, any shape, each in `[0, num_embeddings)`) ->
+/// `[*indices, dim]`. With max_norm, weight's rows looked up are
+/// renormalized in place (not recorded by autograd).
+pub fn embedding(indices: &Tensor, weight: &Tensor, o: &EmbeddingOptions) -> Result<Tensor> {
+    let (i, w, o) = (indices.raw()?, weight.raw()?, o.to_raw()?);
+    // SAFETY: i and w are live, o lives for the call.
+    new_tensor(|out| unsafe { ffi::dl_embedding(i, w, &o, out) })
 }
 
 impl Tensor {

@@ -15,6 +15,7 @@ use crate::tensor::{new_tensor, Device, Tensor};
 mod conv;
 mod custom;
 pub mod functional;
+mod rnn;
 
 pub use conv::{
     AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, BatchNormOptions, Conv2d, Conv2dOptions, Dropout,
@@ -22,6 +23,9 @@ pub use conv::{
 };
 pub use custom::{Custom, CustomModule};
 pub use functional::{ClassLossOptions, Reduction};
+pub use rnn::{
+    Embedding, EmbeddingOptions, Gru, GruCell, Lstm, LstmCell, Nonlinearity, Rnn, RnnCell, RnnOptions, RnnOutput,
+};
 
 /// A C string for a name argument.
 pub(crate) fn c_string(s: &str, what: &str) -> Result<CString> {
