@@ -223,7 +223,7 @@ class TrainingTest {
     }
   }
 
-  private static long residentBytes() throws Exception {
+  static long residentBytes() throws Exception {
     String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split(" ");
     return Long.parseLong(statm[1]) * 4096;
   }
