@@ -414,7 +414,7 @@ public class TrainingTests {
     }
   }
 
-  static long ResidentBytes() {
+  internal static long ResidentBytes() {
     return long.Parse(File.ReadAllText("/proc/self/statm").Trim().Split(' ')[1]) * 4096;
   }
 }
