@@ -30,6 +30,16 @@ func setParameter(t *testing.T, m *Module, name string, values ...float32) {
 	}
 }
 
+// setWeights sets m's weight_ih, weight_hh, bias_ih and bias_hh, each name
+// with suffix ("_l0" for a layer, "" for a cell).
+func setWeights(t *testing.T, m *Module, suffix string, wIh, wHh, bIh, bHh []float32) {
+	t.Helper()
+	setParameter(t, m, "weight_ih"+suffix, wIh...)
+	setParameter(t, m, "weight_hh"+suffix, wHh...)
+	setParameter(t, m, "bias_ih"+suffix, bIh...)
+	setParameter(t, m, "bias_hh"+suffix, bHh...)
+}
+
 // expectShape fails t unless x has shape want.
 func expectShape(t *testing.T, what string, x *Tensor, want ...int64) {
 	t.Helper()
@@ -69,10 +79,7 @@ func TestRNNAgainstItsRecurrence(t *testing.T) {
 		o := DefaultRNNOptions()
 		o.Nonlinearity = nonlinearity
 		rnn := must[*RNN](t)(NewRNN(1, 1, o))
-		setParameter(t, rnn.Module, "weight_ih_l0", 1.2)
-		setParameter(t, rnn.Module, "weight_hh_l0", 0.5)
-		setParameter(t, rnn.Module, "bias_ih_l0", 0.1)
-		setParameter(t, rnn.Module, "bias_hh_l0", -0.3)
+		setWeights(t, rnn.Module, "_l0", []float32{1.2}, []float32{0.5}, []float32{0.1}, []float32{-0.3})
 		x := must[*Tensor](t)(FromFloat32(rnnX, 3, 2, 1))
 		r := must[*RNNOutput](t)(rnn.ForwardStates(x, must[*Tensor](t)(FromFloat32([]float32{0.4, -0.2}, 1, 2, 1))))
 		want, h := make([]float64, 6), []float64{0.4, -0.2}
@@ -106,12 +113,10 @@ func TestRNNAgainstItsRecurrence(t *testing.T) {
 // first step is LSTMCell's with the same weights.
 func TestLSTMAgainstItsGatesAndItsFirstStepTheCell(t *testing.T) {
 	wIh, wHh, bias := []float64{0.5, -0.3, 0.8, 0.2}, []float64{0.1, 0.4, -0.6, 0.7}, []float64{0.1, 0.2, 0, -0.1}
+	wIhF, wHhF := []float32{0.5, -0.3, 0.8, 0.2}, []float32{0.1, 0.4, -0.6, 0.7}
 	lstm := must[*LSTM](t)(NewLSTM(1, 1, DefaultRNNOptions()))
 	defer lstm.Close()
-	setParameter(t, lstm.Module, "weight_ih_l0", 0.5, -0.3, 0.8, 0.2)
-	setParameter(t, lstm.Module, "weight_hh_l0", 0.1, 0.4, -0.6, 0.7)
-	setParameter(t, lstm.Module, "bias_ih_l0", 0.05, 0.1, 0.5, 0)
-	setParameter(t, lstm.Module, "bias_hh_l0", 0.05, 0.1, -0.5, -0.1)
+	setWeights(t, lstm.Module, "_l0", wIhF, wHhF, []float32{0.05, 0.1, 0.5, 0}, []float32{0.05, 0.1, -0.5, -0.1})
 	x := must[*Tensor](t)(FromFloat32(rnnX, 3, 2, 1))
 	r := must[*RNNOutput](t)(lstm.ForwardStates(x, nil, must[*Tensor](t)(FromFloat32([]float32{1.0, -0.5}, 1, 2, 1))))
 	defer r.Close()
@@ -137,10 +142,7 @@ func TestLSTMAgainstItsGatesAndItsFirstStepTheCell(t *testing.T) {
 
 	cell := must[*LSTMCell](t)(NewLSTMCell(1, 1, true))
 	defer cell.Close()
-	setParameter(t, cell.Module, "weight_ih", 0.5, -0.3, 0.8, 0.2)
-	setParameter(t, cell.Module, "weight_hh", 0.1, 0.4, -0.6, 0.7)
-	setParameter(t, cell.Module, "bias_ih", 0.1, 0.2, 0, -0.1)
-	setParameter(t, cell.Module, "bias_hh", 0, 0, 0, 0)
+	setWeights(t, cell.Module, "", wIhF, wHhF, []float32{0.1, 0.2, 0, -0.1}, make([]float32, 4))
 	h1, c1, err := cell.ForwardStates(must[*Tensor](t)(FromFloat32(rnnX[:2], 2, 1)), nil,
 		must[*Tensor](t)(FromFloat32([]float32{1.0, -0.5}, 2, 1)))
 	near(t, "cell h'", float64s(t)(h1, err), firstH, 1e-5)
@@ -150,16 +152,13 @@ func TestLSTMAgainstItsGatesAndItsFirstStepTheCell(t *testing.T) {
 // GRUCell(1, 1), gates r, z, n: h' = (1 - z) n + z h; a one-step GRU is the
 // cell; RNNCell without biases.
 func TestCellsAgainstClosedForms(t *testing.T) {
-	weights := map[string][]float32{"weight_ih": {0.5, -0.4, 0.9}, "weight_hh": {0.3, 0.2, -0.7},
-		"bias_ih": {0.1, 0, 0.2}, "bias_hh": {0, 0.3, -0.1}}
+	wIh, wHh, bIh, bHh := []float32{0.5, -0.4, 0.9}, []float32{0.3, 0.2, -0.7}, []float32{0.1, 0, 0.2}, []float32{0, 0.3, -0.1}
 	gru := must[*GRUCell](t)(NewGRUCell(1, 1, true))
 	defer gru.Close()
+	setWeights(t, gru.Module, "", wIh, wHh, bIh, bHh)
 	layer := must[*GRU](t)(NewGRU(1, 1, DefaultRNNOptions()))
 	defer layer.Close()
-	for name, v := range weights {
-		setParameter(t, gru.Module, name, v...)
-		setParameter(t, layer.Module, name+"_l0", v...)
-	}
+	setWeights(t, layer.Module, "_l0", wIh, wHh, bIh, bHh)
 	x := must[*Tensor](t)(FromFloat32(rnnX[:2], 2, 1))
 	h := must[*Tensor](t)(FromFloat32([]float32{0.6, -0.3}, 2, 1))
 	hv, want := []float64{0.6, -0.3}, make([]float64, 2)
@@ -450,23 +449,14 @@ func TestScopedRecurrentStepsKeepMemoryFlat(t *testing.T) {
 	opt := must[*Optimizer](t)(NewSGD(lstm.Module, o))
 	defer opt.Close()
 	var kept *RNNOutput
-	var at500 int64
-	for step := 1; step <= 1500; step++ {
-		s := must[*Scope](t)(NewScope())
+	expectFlatMemory(t, 1500, 500, func() {
 		kept = must[*RNNOutput](t)(lstm.ForwardStates(must[*Tensor](t)(Randn(Float32, 20, 16, 8)),
 			must[*Tensor](t)(Randn(Float32, 1, 16, 32)), must[*Tensor](t)(Randn(Float32, 1, 16, 32))))
 		opt.ZeroGrad()
 		loss := must[*Tensor](t)(must[*Tensor](t)(kept.Output.Sum(false)).Add(must[*Tensor](t)(kept.CN.Sum(false))))
 		must[struct{}](t)(struct{}{}, loss.Backward(nil))
 		must[struct{}](t)(struct{}{}, opt.Step())
-		s.Close()
-		if step == 500 {
-			at500 = resident(t)
-		}
-	}
-	if growth := resident(t) - at500; growth > 4<<20 {
-		t.Fatalf("resident memory grew by %d bytes from step 500 to 1,500", growth)
-	}
+	})
 	if _, err := kept.HN.Shape(); err == nil {
 		t.Fatal("h_n outlived its scope")
 	}

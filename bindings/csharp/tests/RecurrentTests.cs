@@ -12,16 +12,22 @@ public class RecurrentTests {
 
   static double Sigmoid(double v) { return 1 / (1 + Math.Exp(-v)); }
 
+  /// <summary>Sets m's weight_ih, weight_hh, bias_ih and bias_hh, each name with suffix ("_l0" for a layer, "" for a
+  /// cell).</summary>
+  static void SetWeights(Module m, string suffix, float[] wIh, float[] wHh, float[] bIh, float[] bHh) {
+    m.Parameter("weight_ih" + suffix).CopyFrom(wIh);
+    m.Parameter("weight_hh" + suffix).CopyFrom(wHh);
+    m.Parameter("bias_ih" + suffix).CopyFrom(bIh);
+    m.Parameter("bias_hh" + suffix).CopyFrom(bHh);
+  }
+
   static void Close(double[] want, Tensor t, double tolerance, string what) { Assert.Close(want, t.ToDoubleArray(), tolerance, what); }
 
   /// <summary>RNN(1, 1), w_ih 1.2, w_hh 0.5, b_ih 0.1, b_hh -0.3: h_t = tanh (or relu) of 1.2 x_t - 0.2 + 0.5 h_{t-1}.</summary>
   [Test] public void RnnIsItsRecurrence() {
     foreach (Nonlinearity nonlinearity in new[] { Nonlinearity.Tanh, Nonlinearity.ReLU }) {
       using (new Scope()) using (var rnn = new Nn.RNN(1, 1, nonlinearity: nonlinearity)) {
-        rnn.Parameter("weight_ih_l0").CopyFrom(new[] { 1.2f });
-        rnn.Parameter("weight_hh_l0").CopyFrom(new[] { 0.5f });
-        rnn.Parameter("bias_ih_l0").CopyFrom(new[] { 0.1f });
-        rnn.Parameter("bias_hh_l0").CopyFrom(new[] { -0.3f });
+        SetWeights(rnn, "_l0", new[] { 1.2f }, new[] { 0.5f }, new[] { 0.1f }, new[] { -0.3f });
         Tensor x = Tensor.From(X, 3, 2, 1);
         Nn.RNNOutput r = rnn.Forward(x, Tensor.From(new[] { 0.4f, -0.2f }, 1, 2, 1));
         double[] want = new double[6], h = { 0.4, -0.2 };
@@ -46,11 +52,9 @@ public class RecurrentTests {
   /// 0.2, 0, -0.1}, from h0 = 0 and a given c0; its first step is LSTMCell's with the same weights.</summary>
   [Test] public void LstmIsItsGatesAndItsFirstStepTheCell() {
     double[] wIh = { 0.5, -0.3, 0.8, 0.2 }, wHh = { 0.1, 0.4, -0.6, 0.7 }, bias = { 0.1, 0.2, 0, -0.1 };
+    float[] wIhF = { 0.5f, -0.3f, 0.8f, 0.2f }, wHhF = { 0.1f, 0.4f, -0.6f, 0.7f };
     using (new Scope()) using (var lstm = new Nn.LSTM(1, 1)) using (var cell = new Nn.LSTMCell(1, 1)) {
-      lstm.Parameter("weight_ih_l0").CopyFrom(new[] { 0.5f, -0.3f, 0.8f, 0.2f });
-      lstm.Parameter("weight_hh_l0").CopyFrom(new[] { 0.1f, 0.4f, -0.6f, 0.7f });
-      lstm.Parameter("bias_ih_l0").CopyFrom(new[] { 0.05f, 0.1f, 0.5f, 0 });
-      lstm.Parameter("bias_hh_l0").CopyFrom(new[] { 0.05f, 0.1f, -0.5f, -0.1f });
+      SetWeights(lstm, "_l0", wIhF, wHhF, new[] { 0.05f, 0.1f, 0.5f, 0 }, new[] { 0.05f, 0.1f, -0.5f, -0.1f });
       Nn.RNNOutput r = lstm.Forward(Tensor.From(X, 3, 2, 1), null, Tensor.From(new[] { 1.0f, -0.5f }, 1, 2, 1));
       double[] want = new double[6], h = { 0, 0 }, c = { 1.0, -0.5 }, firstH = new double[2], firstC = new double[2];
       for (int t = 0; t < 3; ++t)
@@ -69,10 +73,7 @@ public class RecurrentTests {
       Close(h, r.HN, 1e-5, "h_n");
       Close(c, r.CN, 1e-5, "c_n");
 
-      cell.Parameter("weight_ih").CopyFrom(new[] { 0.5f, -0.3f, 0.8f, 0.2f });
-      cell.Parameter("weight_hh").CopyFrom(new[] { 0.1f, 0.4f, -0.6f, 0.7f });
-      cell.Parameter("bias_ih").CopyFrom(new[] { 0.1f, 0.2f, 0, -0.1f });
-      cell.Parameter("bias_hh").CopyFrom(new float[] { 0, 0, 0, 0 });
+      SetWeights(cell, "", wIhF, wHhF, new[] { 0.1f, 0.2f, 0, -0.1f }, new float[4]);
       Nn.LSTMCell.State step = cell.Forward(Tensor.From(X0, 2, 1), null, Tensor.From(new[] { 1.0f, -0.5f }, 2, 1));
       Close(firstH, step.H, 1e-5, "cell h'");
       Close(firstC, step.C, 1e-5, "cell c'");
@@ -83,10 +84,7 @@ public class RecurrentTests {
   [Test] public void CellsAreTheirClosedForms() {
     using (new Scope()) using (var gru = new Nn.GRUCell(1, 1)) using (var layer = new Nn.GRU(1, 1)) {
       float[] wIh = { 0.5f, -0.4f, 0.9f }, wHh = { 0.3f, 0.2f, -0.7f }, bIh = { 0.1f, 0, 0.2f }, bHh = { 0, 0.3f, -0.1f };
-      gru.Parameter("weight_ih").CopyFrom(wIh);
-      gru.Parameter("weight_hh").CopyFrom(wHh);
-      gru.Parameter("bias_ih").CopyFrom(bIh);
-      gru.Parameter("bias_hh").CopyFrom(bHh);
+      SetWeights(gru, "", wIh, wHh, bIh, bHh);
       Tensor x = Tensor.From(X0, 2, 1), h = Tensor.From(new[] { 0.6f, -0.3f }, 2, 1);
       double[] hv = { 0.6, -0.3 }, want = new double[2];
       for (int k = 0; k < 2; ++k) {
@@ -95,10 +93,7 @@ public class RecurrentTests {
         want[k] = (1 - z) * n + z * hv[k];
       }
       Close(want, gru.Forward(x, h), 1e-5, "GRUCell");
-      layer.Parameter("weight_ih_l0").CopyFrom(wIh);
-      layer.Parameter("weight_hh_l0").CopyFrom(wHh);
-      layer.Parameter("bias_ih_l0").CopyFrom(bIh);
-      layer.Parameter("bias_hh_l0").CopyFrom(bHh);
+      SetWeights(layer, "_l0", wIh, wHh, bIh, bHh);
       Nn.RNNOutput one = layer.Forward(x.Reshape(1, 2, 1), h.Reshape(1, 2, 1));
       Close(want, one.Output, 1e-5, "one-step GRU output");
       Close(want, one.HN, 1e-5, "one-step GRU h_n");
@@ -279,18 +274,12 @@ public class RecurrentTests {
     Dl.ManualSeed(0);
     Nn.RNNOutput kept = null;
     using (var lstm = new Nn.LSTM(8, 32)) using (Optimizer opt = new Optimizer.SGD(lstm, 0.01)) {
-      long at500 = 0;
-      for (int step = 1; step <= 1500; ++step) {
-        using (new Scope()) {
-          kept = lstm.Forward(Tensor.Randn(20, 16, 8), Tensor.Randn(1, 16, 32), Tensor.Randn(1, 16, 32));
-          opt.ZeroGrad();
-          (kept.Output.Sum() + kept.CN.Sum()).Backward();
-          opt.Step();
-        }
-        if (step == 500) at500 = TrainingTests.ResidentBytes();
-      }
-      long growth = TrainingTests.ResidentBytes() - at500;
-      Assert.True(growth < (4 << 20), "resident memory grew by " + growth + " bytes from step 500 to 1,500");
+      TrainingTests.AssertScopedStepsKeepMemoryFlat(1500, 500, () => {
+        kept = lstm.Forward(Tensor.Randn(20, 16, 8), Tensor.Randn(1, 16, 32), Tensor.Randn(1, 16, 32));
+        opt.ZeroGrad();
+        (kept.Output.Sum() + kept.CN.Sum()).Backward();
+        opt.Step();
+      });
     }
     Assert.Throws<ObjectDisposedException>(() => { long[] s = kept.HN.Shape; });
     Assert.Throws<ObjectDisposedException>(() => { long[] s = kept.CN.Shape; });

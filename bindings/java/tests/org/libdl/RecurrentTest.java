@@ -17,6 +17,14 @@ class RecurrentTest {
 
   static double sigmoid(double v) { return 1 / (1 + Math.exp(-v)); }
 
+  /** Sets m's weight_ih, weight_hh, bias_ih and bias_hh, each name with suffix ("_l0" for a layer, "" for a cell). */
+  static void setWeights(Module m, String suffix, float[] wIh, float[] wHh, float[] bIh, float[] bHh) {
+    m.parameter("weight_ih" + suffix).copyFrom(wIh);
+    m.parameter("weight_hh" + suffix).copyFrom(wHh);
+    m.parameter("bias_ih" + suffix).copyFrom(bIh);
+    m.parameter("bias_hh" + suffix).copyFrom(bHh);
+  }
+
   static void assertClose(double[] want, Tensor t, double tolerance) {
     assertArrayEquals(want, t.toDoubleArray(), tolerance);
   }
@@ -27,10 +35,7 @@ class RecurrentTest {
       try (Scope s = new Scope(); RnnOptions o = new RnnOptions()) {
         o.setNonlinearity(nonlinearity);
         try (Nn.RNN rnn = new Nn.RNN(1, 1, o)) {
-          rnn.parameter("weight_ih_l0").copyFrom(new float[] {1.2f});
-          rnn.parameter("weight_hh_l0").copyFrom(new float[] {0.5f});
-          rnn.parameter("bias_ih_l0").copyFrom(new float[] {0.1f});
-          rnn.parameter("bias_hh_l0").copyFrom(new float[] {-0.3f});
+          setWeights(rnn, "_l0", new float[] {1.2f}, new float[] {0.5f}, new float[] {0.1f}, new float[] {-0.3f});
           Tensor x = Tensor.of(X, 3, 2, 1);
           Nn.RNNOutput r = rnn.forward(x, Tensor.of(new float[] {0.4f, -0.2f}, 1, 2, 1));
           double[] want = new double[6], h = {0.4, -0.2};
@@ -56,11 +61,9 @@ class RecurrentTest {
    *  -0.1}, from h0 = 0 and a given c0; its first step is LSTMCell's with the same weights. */
   @Test void lstmIsItsGatesAndItsFirstStepTheCell() {
     double[] wIh = {0.5, -0.3, 0.8, 0.2}, wHh = {0.1, 0.4, -0.6, 0.7}, bias = {0.1, 0.2, 0, -0.1};
+    float[] wIhF = {0.5f, -0.3f, 0.8f, 0.2f}, wHhF = {0.1f, 0.4f, -0.6f, 0.7f};
     try (Scope s = new Scope(); Nn.LSTM lstm = new Nn.LSTM(1, 1); Nn.LSTMCell cell = new Nn.LSTMCell(1, 1)) {
-      lstm.parameter("weight_ih_l0").copyFrom(new float[] {0.5f, -0.3f, 0.8f, 0.2f});
-      lstm.parameter("weight_hh_l0").copyFrom(new float[] {0.1f, 0.4f, -0.6f, 0.7f});
-      lstm.parameter("bias_ih_l0").copyFrom(new float[] {0.05f, 0.1f, 0.5f, 0});
-      lstm.parameter("bias_hh_l0").copyFrom(new float[] {0.05f, 0.1f, -0.5f, -0.1f});
+      setWeights(lstm, "_l0", wIhF, wHhF, new float[] {0.05f, 0.1f, 0.5f, 0}, new float[] {0.05f, 0.1f, -0.5f, -0.1f});
       Nn.RNNOutput r = lstm.forward(Tensor.of(X, 3, 2, 1), null, Tensor.of(new float[] {1.0f, -0.5f}, 1, 2, 1));
       double[] want = new double[6], h = {0, 0}, c = {1.0, -0.5}, firstH = new double[2], firstC = new double[2];
       for (int t = 0; t < 3; ++t)
@@ -79,10 +82,7 @@ class RecurrentTest {
       assertClose(h, r.hN, 1e-5);
       assertClose(c, r.cN, 1e-5);
 
-      cell.parameter("weight_ih").copyFrom(new float[] {0.5f, -0.3f, 0.8f, 0.2f});
-      cell.parameter("weight_hh").copyFrom(new float[] {0.1f, 0.4f, -0.6f, 0.7f});
-      cell.parameter("bias_ih").copyFrom(new float[] {0.1f, 0.2f, 0, -0.1f});
-      cell.parameter("bias_hh").copyFrom(new float[] {0, 0, 0, 0});
+      setWeights(cell, "", wIhF, wHhF, new float[] {0.1f, 0.2f, 0, -0.1f}, new float[4]);
       Nn.LSTMCell.State step = cell.forward(Tensor.of(X0, 2, 1), null, Tensor.of(new float[] {1.0f, -0.5f}, 2, 1));
       assertClose(firstH, step.h, 1e-5);
       assertClose(firstC, step.c, 1e-5);
@@ -93,10 +93,7 @@ class RecurrentTest {
   @Test void cellsAreTheirClosedForms() {
     try (Scope s = new Scope(); Nn.GRUCell gru = new Nn.GRUCell(1, 1); Nn.GRU layer = new Nn.GRU(1, 1)) {
       float[] wIh = {0.5f, -0.4f, 0.9f}, wHh = {0.3f, 0.2f, -0.7f}, bIh = {0.1f, 0, 0.2f}, bHh = {0, 0.3f, -0.1f};
-      gru.parameter("weight_ih").copyFrom(wIh);
-      gru.parameter("weight_hh").copyFrom(wHh);
-      gru.parameter("bias_ih").copyFrom(bIh);
-      gru.parameter("bias_hh").copyFrom(bHh);
+      setWeights(gru, "", wIh, wHh, bIh, bHh);
       Tensor x = Tensor.of(X0, 2, 1), h = Tensor.of(new float[] {0.6f, -0.3f}, 2, 1);
       double[] hv = {0.6, -0.3}, want = new double[2];
       for (int k = 0; k < 2; ++k) {
@@ -105,10 +102,7 @@ class RecurrentTest {
         want[k] = (1 - z) * n + z * hv[k];
       }
       assertClose(want, gru.forward(x, h), 1e-5);
-      layer.parameter("weight_ih_l0").copyFrom(wIh);
-      layer.parameter("weight_hh_l0").copyFrom(wHh);
-      layer.parameter("bias_ih_l0").copyFrom(bIh);
-      layer.parameter("bias_hh_l0").copyFrom(bHh);
+      setWeights(layer, "_l0", wIh, wHh, bIh, bHh);
       Nn.RNNOutput one = layer.forward(x.reshape(1, 2, 1), h.reshape(1, 2, 1));
       assertClose(want, one.output, 1e-5);
       assertClose(want, one.hN, 1e-5);
@@ -337,22 +331,16 @@ class RecurrentTest {
    *  at 500 (past the JIT's warm-up), and the scope closed what forward gave. */
   @Test void scopedRecurrentStepsKeepMemoryFlat() throws Exception {
     Dl.manualSeed(0);
-    Nn.RNNOutput kept = null;
+    Nn.RNNOutput[] kept = new Nn.RNNOutput[1];
     try (Nn.LSTM lstm = new Nn.LSTM(8, 32); Optimizer opt = new Optimizer.SGD(lstm, 0.01)) {
-      long at500 = 0;
-      for (int step = 1; step <= 1500; ++step) {
-        try (Scope s = new Scope()) {
-          kept = lstm.forward(Tensor.randn(20, 16, 8), Tensor.randn(1, 16, 32), Tensor.randn(1, 16, 32));
-          opt.zeroGrad();
-          kept.output.sum().add(kept.cN.sum()).backward();
-          opt.step();
-        }
-        if (step == 500) at500 = TrainingTest.residentBytes();
-      }
-      long growth = TrainingTest.residentBytes() - at500;
-      assertTrue(growth < (4 << 20), "resident memory grew by " + growth + " bytes from step 500 to 1,500");
+      TrainingTest.assertScopedStepsKeepMemoryFlat(1500, 500, () -> {
+        kept[0] = lstm.forward(Tensor.randn(20, 16, 8), Tensor.randn(1, 16, 32), Tensor.randn(1, 16, 32));
+        opt.zeroGrad();
+        kept[0].output.sum().add(kept[0].cN.sum()).backward();
+        opt.step();
+      });
     }
-    assertThrows(IllegalStateException.class, kept.hN::shape);
-    assertThrows(IllegalStateException.class, kept.cN::shape);
+    assertThrows(IllegalStateException.class, kept[0].hN::shape);
+    assertThrows(IllegalStateException.class, kept[0].cN::shape);
   }
 }
