@@ -211,25 +211,34 @@ func TestScopedStepsKeepMemoryFlat(t *testing.T) {
 	o := DefaultSGDOptions()
 	o.LR, o.Momentum = 0.01, 0.9
 	opt := must[*Optimizer](t)(NewSGD(net, o))
-	var at1000 int64
-	for step := 1; step <= 5000; step++ {
-		s := must[*Scope](t)(NewScope())
+	expectFlatMemory(t, 5000, 1000, func() {
 		x := must[*Tensor](t)(Randn(Float32, 16, 32))
 		y := must[*Tensor](t)(Randint(0, 4, 16))
 		opt.ZeroGrad()
 		loss := must[*Tensor](t)(CrossEntropy(must[*Tensor](t)(net.Forward(x)), y, ReductionMean))
 		must[struct{}](t)(struct{}{}, loss.Backward(nil))
 		must[struct{}](t)(struct{}{}, opt.Step())
-		s.Close()
-		if step == 1000 {
-			at1000 = resident(t)
-		}
-	}
-	if growth := resident(t) - at1000; growth > 4<<20 {
-		t.Fatalf("resident memory grew by %d bytes from step 1,000 to 5,000", growth)
-	}
+	})
 	if _, err := net.Forward(must[*Tensor](t)(Ones(Float32, 1, 32))); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// expectFlatMemory runs step steps times, each in a Scope, and fails t unless
+// resident memory after the last is within 4 MiB of where it was after step from.
+func expectFlatMemory(t *testing.T, steps, from int, step func()) {
+	t.Helper()
+	var atFrom int64
+	for i := 1; i <= steps; i++ {
+		s := must[*Scope](t)(NewScope())
+		step()
+		s.Close()
+		if i == from {
+			atFrom = resident(t)
+		}
+	}
+	if growth := resident(t) - atFrom; growth > 4<<20 {
+		t.Fatalf("resident memory grew by %d bytes from step %d to %d", growth, from, steps)
 	}
 }
 

@@ -14,8 +14,11 @@
  *   - `H** out` (the one result handle) is the function's return value in
  *     Java and C#, a *uintptr in Go; other `H**` (x and y, values and
  *     indices) are out-arguments: long[1] in Java, `out long` in C#, *uintptr
- *     in Go;
- *   - (const int64_t* shape, int ndim) and the like are one array argument;
+ *     in Go; a null array (Java) or nil (Go) reaches libdl as NULL, which
+ *     leaves out a result the header marks nullable (an RNN's h_n) and is
+ *     libdl's error for any other;
+ *   - (const int64_t* shape, int ndim) and the like are one array argument
+ *     (an RNN's (lengths, num_lengths) too);
  *   - scalar results (int* out, double* out, ...) are out-arguments.
  * A function with a new parameter pattern needs one typemap line; a
  * function with a void* buffer gets a typed helper below.
@@ -86,6 +89,10 @@ static const char* dl_binding_take_message(void) {
   public void close() { delete(); }
 %}
 %typemap(javaclassmodifiers) dl_forward_callback, dl_lr_lambda_callback, dl_get_item_callback "abstract class"
+/* The RNN's nonlinearity as Java names it: o.setNonlinearity(Nonlinearity.RELU). */
+%rename(Nonlinearity) dl_rnn_nonlinearity;
+%rename(TANH) DL_RNN_TANH;
+%rename(RELU) DL_RNN_RELU;
 
 %{
 /* Throws org.libdl.DlException(status, message) on this thread; the
@@ -129,9 +136,9 @@ static void dl_java_throw(JNIEnv* jenv, dl_status status) {
 %typemap(jtype) T** "long[]"
 %typemap(jstype) T** "long[]"
 %typemap(javain) T** "$javainput"
-%typemap(in) T** ($*1_ltype temp = NULL) %{ $1 = &temp; %}
+%typemap(in) T** ($*1_ltype temp = NULL) %{ $1 = $input ? &temp : NULL; %}
 %typemap(argout) T** %{
-  if (!jenv->ExceptionCheck()) {
+  if ($input && !jenv->ExceptionCheck()) {
     jlong v = (jlong)(intptr_t)temp$argnum;
     jenv->SetLongArrayRegion($input, 0, 1, &v);
   }
@@ -159,7 +166,7 @@ static void dl_java_throw(JNIEnv* jenv, dl_status status) {
     if (!temp.empty()) jenv->GetLongArrayRegion($input, 0, (jsize)temp.size(), (jlong*)temp.data());
   }
   $1 = temp.data();
-  $2 = (int)temp.size();
+  $2 = ($2_ltype)temp.size();
 %}
 %typemap(jni) (ARRAY, COUNT) "jlongArray"
 %typemap(jtype) (ARRAY, COUNT) "long[]"
@@ -407,7 +414,10 @@ func (e *Error) Error() string { return e.Message }
 %typemap(in) T*, const T* %{ $1 = ($1_ltype)$input; %}
 %typemap(gotype) T** "*uintptr"
 %typemap(imtype) T** "*uintptr"
-%typemap(in) T** %{ $1 = ($1_ltype)$input; *$1 = NULL; %}
+%typemap(in) T** %{
+  $1 = ($1_ltype)$input;
+  if ($1) *$1 = NULL;
+%}
 %enddef
 
 /* Slices in: the element pointer and, for pairs, the length. */
@@ -474,6 +484,7 @@ DL_HANDLE(dl_loader)
 DL_INT64_ARRAY(const int64_t* shape, int ndim)
 DL_INT64_ARRAY(const int64_t* dims, int ndims)
 DL_INT64_ARRAY(const int64_t* milestones, int count)
+DL_INT64_ARRAY(const int64_t* lengths, int64_t num_lengths)
 DL_INT64_ARRAY_OUT(int64_t* shape, int capacity)
 DL_INT64_ARRAY_OUT(int64_t* strides, int capacity)
 /* Handle arrays with their count (optimizer parameters, cat/stack). */
@@ -534,6 +545,8 @@ DL_OPTIONS(dl_loader_options, LoaderOptions, dl_loader_defaults)
 DL_OPTIONS(dl_conv2d_options, Conv2dOptions, dl_conv2d_defaults)
 DL_OPTIONS(dl_pool2d_options, Pool2dOptions, dl_pool2d_defaults)
 DL_OPTIONS(dl_batch_norm_options, BatchNormOptions, dl_batch_norm_defaults)
+DL_OPTIONS(dl_rnn_options, RnnOptions, dl_rnn_defaults)
+DL_OPTIONS(dl_embedding_options, EmbeddingOptions, dl_embedding_defaults)
 %rename(Device) dl_device;
 %rename(ForwardCallback) dl_forward_callback;
 %rename(LrLambdaCallback) dl_lr_lambda_callback;
@@ -550,6 +563,7 @@ DL_OPTIONS(dl_batch_norm_options, BatchNormOptions, dl_batch_norm_defaults)
 %include "dl/conv.h"
 %include "dl/optim.h"
 %include "dl/data.h"
+%include "dl/rnn.h"
 
 /* ---- Typed copies in and out (the header's void* buffers) --------------- */
 

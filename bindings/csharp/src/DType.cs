@@ -9,4 +9,7 @@ public enum Reduction { None, Mean, Sum }
 /// <summary>Conv2dOptions.PaddingMode, as dl_padding_mode: explicit sizes, "same" or "valid".</summary>
 public enum Padding { Explicit, Same, Valid }
 
+/// <summary>An RNN's nonlinearity, as dl_rnn_nonlinearity.</summary>
+public enum Nonlinearity { Tanh, ReLU }
+
 }

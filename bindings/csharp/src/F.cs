@@ -42,6 +42,13 @@ public static class F {
   public static Tensor AvgPool2d(Tensor x, long kernel, long stride = 0, long padding = 0) {
     return new Tensor(Native.dl_avg_pool2d(Tensor.H(x), kernel, kernel, stride, stride, padding, padding, 0, 1));
   }
+  /// <summary>The rows of weight [num, dim] at int64 or int32 indices of any shape -> [*indices, dim]; paddingIdx
+  /// gets no gradient; with maxNorm, the rows looked up are first renormalized in place (not recorded).</summary>
+  public static Tensor Embedding(Tensor indices, Tensor weight, long? paddingIdx = null, double? maxNorm = null,
+                                 double normType = 2) {
+    using (EmbeddingOptions o = Nn.EmbeddingOptionsOf(paddingIdx, maxNorm, normType))
+      return new Tensor(Native.dl_embedding(Tensor.H(indices), Tensor.H(weight), o));
+  }
   public static Tensor Dropout(Tensor x, double p, bool training) {
     return new Tensor(Native.dl_dropout(Tensor.H(x), p, training ? 1 : 0));
   }

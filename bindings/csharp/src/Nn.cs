@@ -1,3 +1,5 @@
+using System;
+
 namespace LibDl {
 
 /// <summary>The layers of torch.nn. Each is a <see cref="Module"/>; parameters are initialized as PyTorch does.</summary>
@@ -54,6 +56,161 @@ public static class Nn {
   }
   public sealed class BatchNorm2d : Module {
     public BatchNorm2d(long features, BatchNormOptions o = null) : base(Native.dl_batch_norm2d_new(features, o)) {}
+  }
+
+  /// <summary>What a recurrent layer gives, PyTorch's <c>output, (h_n, c_n) = lstm(x, (h0, c0))</c>; Dispose disposes
+  /// the three. Shapes below with T steps, batch B, D = 2 when bidirectional (else 1) and H_out = projSize or
+  /// hiddenSize.</summary>
+  public sealed class RNNOutput : IDisposable {
+    /// <summary>[T, B, D * H_out] ([B, T, D * H_out] with batchFirst): the last layer's h at each step
+    /// (bidirectional: the forward direction's, then the reverse's).</summary>
+    public Tensor Output { get; }
+    /// <summary>[D * numLayers, B, H_out], indexed by layer * D + direction (batchFirst does not change it).</summary>
+    public Tensor HN { get; }
+    /// <summary>An LSTM's [D * numLayers, B, hiddenSize]; null for RNN and GRU.</summary>
+    public Tensor CN { get; }
+
+    internal RNNOutput(Tensor output, Tensor hN, Tensor cN) {
+      Output = output;
+      HN = hN;
+      CN = cN;
+    }
+
+    public void Dispose() {
+      Output.Dispose();
+      HN.Dispose();
+      CN?.Dispose();
+    }
+  }
+
+  static RnnOptions RnnOptionsOf(long numLayers, bool bias, bool batchFirst, double dropout, bool bidirectional,
+                                 Nonlinearity nonlinearity = Nonlinearity.Tanh, long projSize = 0) {
+    return new RnnOptions { NumLayers = numLayers, Bias = bias ? 1 : 0, BatchFirst = batchFirst ? 1 : 0, Dropout = dropout,
+                            Bidirectional = bidirectional ? 1 : 0, Nonlinearity = (int)nonlinearity, ProjSize = projSize };
+  }
+
+  /// <summary>RNN and GRU: recurrent layers whose state is h alone. x is [T, B, inputSize] ([B, T, inputSize] with
+  /// batchFirst) or [T, inputSize] for one unbatched sequence; <see cref="Module.Forward"/> gives the output from zero
+  /// states (what a Sequential calls).</summary>
+  public abstract class RecurrentLayer : Module {
+    internal RecurrentLayer(long handle) : base(handle) {}
+
+    /// <summary>output, h_n = layer(x, h0); h0 [D * numLayers, B, H_out], null: zeros.</summary>
+    public RNNOutput Forward(Tensor x, Tensor h0) {
+      long output = Native.dl_rnn_forward(Handle, H(x), H(h0), out long hN);
+      return new RNNOutput(new Tensor(output), new Tensor(hN), null);
+    }
+
+    /// <summary>A padded batch, as pack_padded_sequence(x, lengths, enforce_sorted=False), the layer, then
+    /// pad_packed_sequence: entry b's first lengths[b] steps are real (any order); each entry gives what its sequence
+    /// alone would, the output is zeros past its end and h_n is its state at its last real step.</summary>
+    public RNNOutput ForwardPadded(Tensor x, long[] lengths, Tensor h0 = null) {
+      long output = Native.dl_rnn_forward_padded(Handle, H(x), lengths, Tensor.Length(lengths), H(h0), out long hN);
+      return new RNNOutput(new Tensor(output), new Tensor(hN), null);
+    }
+  }
+
+  /// <summary>nn.RNN: h' = tanh (or relu) of x W_ih^T + b_ih + h W_hh^T + b_hh; PyTorch's options and defaults.</summary>
+  public sealed class RNN : RecurrentLayer {
+    public RNN(long inputSize, long hiddenSize, long numLayers = 1, Nonlinearity nonlinearity = Nonlinearity.Tanh,
+               bool bias = true, bool batchFirst = false, double dropout = 0, bool bidirectional = false)
+        : base(WithOptions(RnnOptionsOf(numLayers, bias, batchFirst, dropout, bidirectional, nonlinearity),
+                           o => Native.dl_rnn_new(inputSize, hiddenSize, o))) {}
+  }
+
+  /// <summary>nn.GRU, gates r, z, n.</summary>
+  public sealed class GRU : RecurrentLayer {
+    public GRU(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = false,
+               double dropout = 0, bool bidirectional = false)
+        : base(WithOptions(RnnOptionsOf(numLayers, bias, batchFirst, dropout, bidirectional),
+                           o => Native.dl_gru_new(inputSize, hiddenSize, o))) {}
+  }
+
+  /// <summary>nn.LSTM, gates i, f, g, o, with projSize (h = (o * tanh(c)) W_hr^T); shapes as
+  /// <see cref="RecurrentLayer"/>'s. <see cref="Module.Forward"/> gives the output from zero states.</summary>
+  public sealed class LSTM : Module {
+    public LSTM(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = false,
+                double dropout = 0, bool bidirectional = false, long projSize = 0)
+        : base(WithOptions(RnnOptionsOf(numLayers, bias, batchFirst, dropout, bidirectional, projSize: projSize),
+                           o => Native.dl_lstm_new(inputSize, hiddenSize, o))) {}
+
+    /// <summary>output, (h_n, c_n) = lstm(x, (h0, c0)); h0 [D * numLayers, B, H_out] and c0 [D * numLayers, B,
+    /// hiddenSize], each null: zeros.</summary>
+    public RNNOutput Forward(Tensor x, Tensor h0, Tensor c0) {
+      long output = Native.dl_lstm_forward(Handle, H(x), H(h0), H(c0), out long hN, out long cN);
+      return new RNNOutput(new Tensor(output), new Tensor(hN), new Tensor(cN));
+    }
+
+    /// <summary>A padded batch, as <see cref="RecurrentLayer.ForwardPadded"/>; c_n too is each entry's at its last
+    /// real step.</summary>
+    public RNNOutput ForwardPadded(Tensor x, long[] lengths, Tensor h0 = null, Tensor c0 = null) {
+      long output = Native.dl_lstm_forward_padded(Handle, H(x), lengths, Tensor.Length(lengths), H(h0), H(c0), out long hN,
+                                                  out long cN);
+      return new RNNOutput(new Tensor(output), new Tensor(hN), new Tensor(cN));
+    }
+  }
+
+  /// <summary>RNNCell and GRUCell: one step whose state is h alone; <see cref="Module.Forward"/> is the step from h =
+  /// 0.</summary>
+  public abstract class RecurrentCell : Module {
+    internal RecurrentCell(long handle) : base(handle) {}
+
+    /// <summary>h' = cell(x, h): x [B, inputSize] or [inputSize], h [B, hiddenSize] or [hiddenSize], null: zeros.</summary>
+    public Tensor Forward(Tensor x, Tensor h) {
+      Native.dl_rnn_cell_forward(Handle, H(x), H(h), out long h1);
+      return new Tensor(h1);
+    }
+  }
+
+  /// <summary>nn.RNNCell: parameters "weight_ih", "weight_hh", "bias_ih", "bias_hh" (no biases without bias).</summary>
+  public sealed class RNNCell : RecurrentCell {
+    public RNNCell(long inputSize, long hiddenSize, bool bias = true, Nonlinearity nonlinearity = Nonlinearity.Tanh)
+        : base(Native.dl_rnn_cell_new(inputSize, hiddenSize, bias ? 1 : 0, (int)nonlinearity)) {}
+  }
+
+  public sealed class GRUCell : RecurrentCell {
+    public GRUCell(long inputSize, long hiddenSize, bool bias = true) : base(Native.dl_gru_cell_new(inputSize, hiddenSize, bias ? 1 : 0)) {}
+  }
+
+  /// <summary>nn.LSTMCell; <see cref="Module.Forward"/> is h' from zero states.</summary>
+  public sealed class LSTMCell : Module {
+    /// <summary>h' and c' after a step; Dispose disposes both.</summary>
+    public sealed class State : IDisposable {
+      public Tensor H { get; }
+      public Tensor C { get; }
+
+      internal State(Tensor h, Tensor c) {
+        H = h;
+        C = c;
+      }
+
+      public void Dispose() {
+        H.Dispose();
+        C.Dispose();
+      }
+    }
+
+    public LSTMCell(long inputSize, long hiddenSize, bool bias = true) : base(Native.dl_lstm_cell_new(inputSize, hiddenSize, bias ? 1 : 0)) {}
+
+    /// <summary>(h', c') = cell(x, (h, c)); h and c each null: zeros.</summary>
+    public State Forward(Tensor x, Tensor h, Tensor c) {
+      Native.dl_lstm_cell_forward(Handle, H(x), H(h), H(c), out long h1, out long c1);
+      return new State(new Tensor(h1), new Tensor(c1));
+    }
+  }
+
+  internal static EmbeddingOptions EmbeddingOptionsOf(long? paddingIdx, double? maxNorm, double normType) {
+    return new EmbeddingOptions { PaddingIdx = paddingIdx ?? 0, HasPaddingIdx = paddingIdx.HasValue ? 1 : 0, MaxNorm = maxNorm ?? 0,
+                                  NormType = normType };
+  }
+
+  /// <summary>nn.Embedding: parameter "weight" [numEmbeddings, embeddingDim] from N(0, 1); Forward takes int64 or
+  /// int32 indices of any shape and gives [*indices, embeddingDim]. The paddingIdx row starts at zeros and gets no
+  /// gradient; with maxNorm, each row looked up whose normType-norm exceeds it is first scaled to it, in place.</summary>
+  public sealed class Embedding : Module {
+    public Embedding(long numEmbeddings, long embeddingDim, long? paddingIdx = null, double? maxNorm = null, double normType = 2)
+        : base(WithOptions(EmbeddingOptionsOf(paddingIdx, maxNorm, normType),
+                           o => Native.dl_embedding_new(numEmbeddings, embeddingDim, o))) {}
   }
 }
 

@@ -25,7 +25,7 @@ public sealed class Tensor : NativeObject {
   public static Tensor From(int[] data, params long[] shape) { return new Tensor(Native.dl_binding_from_int32(data, Length(data), shape, shape.Length)); }
   /// <summary>uint8 elements.</summary>
   public static Tensor From(byte[] data, params long[] shape) { return new Tensor(Native.dl_binding_from_uint8(data, Length(data), shape, shape.Length)); }
-  static long Length(Array a) { return a == null ? 0 : a.LongLength; }
+  internal static long Length(Array a) { return a == null ? 0 : a.LongLength; }
 
   public static Tensor Zeros(params long[] shape) { return Zeros(DType.Float32, shape); }
   public static Tensor Zeros(DType dtype, params long[] shape) { return new Tensor(Native.dl_tensor_zeros(shape, shape.Length, (int)dtype)); }

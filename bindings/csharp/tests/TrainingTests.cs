@@ -399,19 +399,25 @@ public class TrainingTests {
     Dl.ManualSeed(0);
     using (var net = new Nn.Sequential(new Nn.Linear(32, 64), new Nn.ReLU(), new Nn.Linear(64, 4)))
     using (Optimizer opt = new Optimizer.SGD(net, 0.01, 0.9)) {
-      long at1000 = 0;
-      for (int step = 1; step <= 5000; ++step) {
-        using (new Scope()) {
-          Tensor x = Tensor.Randn(16, 32), y = Tensor.Randint(0, 4, 16);
-          opt.ZeroGrad();
-          F.CrossEntropy(net.Forward(x), y).Backward();
-          opt.Step();
-        }
-        if (step == 1000) at1000 = ResidentBytes();
-      }
-      long growth = ResidentBytes() - at1000;
-      Assert.True(growth < (4 << 20), "resident memory grew by " + growth + " bytes from step 1,000 to 5,000");
+      AssertScopedStepsKeepMemoryFlat(5000, 1000, () => {
+        Tensor x = Tensor.Randn(16, 32), y = Tensor.Randint(0, 4, 16);
+        opt.ZeroGrad();
+        F.CrossEntropy(net.Forward(x), y).Backward();
+        opt.Step();
+      });
     }
+  }
+
+  /// <summary>Runs step steps times, each in a Scope: resident memory after the last is within 4 MiB of where it was
+  /// after step from.</summary>
+  internal static void AssertScopedStepsKeepMemoryFlat(int steps, int from, Action step) {
+    long atFrom = 0;
+    for (int i = 1; i <= steps; ++i) {
+      using (new Scope()) step();
+      if (i == from) atFrom = ResidentBytes();
+    }
+    long growth = ResidentBytes() - atFrom;
+    Assert.True(growth < (4 << 20), "resident memory grew by " + growth + " bytes from step " + from + " to " + steps);
   }
 
   static long ResidentBytes() {

@@ -27,7 +27,13 @@ public final class F {
   }
   /** x [*, K], weight [M, K], bias [M] or null -> [*, M]. */
   public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-    return new Tensor(Native.dl_linear(x.handle(), weight.handle(), bias == null ? 0 : bias.handle()));
+    return new Tensor(Native.dl_linear(x.handle(), weight.handle(), Tensor.handle(bias)));
+  }
+  /** The rows of weight [num, dim] at int64 or int32 indices of any shape -> [*indices, dim]. */
+  public static Tensor embedding(Tensor indices, Tensor weight) { return embedding(indices, weight, null); }
+  /** With o's maxNorm, the rows looked up are first renormalized in place (not recorded); o null: defaults. */
+  public static Tensor embedding(Tensor indices, Tensor weight, EmbeddingOptions o) {
+    return new Tensor(Native.dl_embedding(indices.handle(), weight.handle(), o));
   }
   public static Tensor dropout(Tensor x, double p, boolean training) {
     return new Tensor(Native.dl_dropout(x.handle(), p, training ? 1 : 0));

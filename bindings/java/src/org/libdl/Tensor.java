@@ -44,6 +44,9 @@ public final class Tensor implements AutoCloseable {
     return h;
   }
 
+  /** t's handle, 0 for null (an optional tensor left out). */
+  static long handle(Tensor t) { return t == null ? 0 : t.handle(); }
+
   /** Releases the tensor's handle (and its memory, unless the graph or a module still uses it). */
   @Override public void close() { cleanable.clean(); }
 
@@ -152,7 +155,7 @@ public final class Tensor implements AutoCloseable {
   public void backward() { Native.dl_tensor_backward(handle(), 0); }
   public void backward(Tensor grad) { Native.dl_tensor_backward(handle(), grad.handle()); }
   public void backward(Tensor grad, boolean retainGraph) {
-    Native.dl_tensor_backward_ex(handle(), grad == null ? 0 : grad.handle(), retainGraph ? 1 : 0);
+    Native.dl_tensor_backward_ex(handle(), handle(grad), retainGraph ? 1 : 0);
   }
   public Tensor detach() { return new Tensor(Native.dl_tensor_detach(handle())); }
 
