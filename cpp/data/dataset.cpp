@@ -27,6 +27,11 @@ ImageDataset::ImageDataset(Tensor images_u8, Tensor labels) : images_(std::move(
   labels_ = contiguous(labels_);
 }
 
+namespace {
+constexpr int64_t kPrefetchAhead = 4;  // images; of 2, 4, 8 and 16, 4 gathered Fashion-MNIST batches fastest
+constexpr int64_t kCacheLine = 64;     // bytes
+}  // namespace
+
 Batch ImageDataset::batch(const std::vector<int64_t>& indices) const {
   check_indices(indices, "ImageDataset");
   NoGradGuard no_grad;
@@ -42,6 +47,13 @@ Batch ImageDataset::batch(const std::vector<int64_t>& indices) const {
   int64_t* ys = y.data_ptr<int64_t>();
   const float scale = 1.0f / 255.0f;  // within an ulp of ToTensor's x / 255, and cheaper
   for (int64_t j = 0; j < b; ++j) {
+    // A shuffled batch reads images scattered over an array far larger than the caches: asking for the one
+    // kPrefetchAhead places on now overlaps its DRAM latency with converting this one.
+    if (j + kPrefetchAhead < b) {
+      const int64_t ahead = indices[static_cast<size_t>(j + kPrefetchAhead)];
+      for (int64_t k = 0; k < item; k += kCacheLine) __builtin_prefetch(images + ahead * item + k);
+      __builtin_prefetch(labels + ahead);
+    }
     const int64_t i = indices[static_cast<size_t>(j)];
     const uint8_t* __restrict src = images + i * item;
     float* __restrict dst = xs + j * item;
