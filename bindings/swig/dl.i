@@ -490,6 +490,7 @@ DL_INT64_ARRAY_OUT(int64_t* strides, int capacity)
 /* Handle arrays with their count (optimizer parameters, cat/stack). */
 DL_HANDLE_ARRAY(dl_tensor* const* params, int count)
 DL_HANDLE_ARRAY(const dl_tensor* const* tensors, int count)
+DL_HANDLE_ARRAY(dl_tensor* const* handles, int count)
 /* Per-channel values whose count is the next argument (the layer checks it). */
 DL_FLOAT_IN(const float* mean)
 DL_FLOAT_IN(const float* std)
@@ -610,6 +611,15 @@ DL_TYPED_COPIES(int32_t, int32, DL_INT32)
 DL_TYPED_COPIES(uint8_t, uint8, DL_UINT8)
 
 %inline %{
+/* dl_scope_end, then dl_tensor_free of each of handles (the tensors a binding's
+ * scope owned): the end of a training step in one native call instead of one
+ * per tensor. The handles are freed even when no scope is open. */
+dl_status dl_binding_scope_end(dl_tensor* const* handles, int count) {
+  dl_status st = dl_scope_end();
+  for (int i = 0; i < count; ++i) dl_tensor_free(handles[i]);
+  return st;
+}
+
 /* The dotted name of parameter index of m ("fc1.weight"); *out is valid until
  * the next call on this thread. */
 dl_status dl_binding_parameter_name(const dl_module* m, size_t index, const char** out) {

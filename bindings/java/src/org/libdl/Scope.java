@@ -1,6 +1,7 @@
 package org.libdl;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 
 /**
  * Releases every tensor made on this thread while it is open (a training step's
@@ -13,9 +14,14 @@ import java.util.ArrayList;
  * }   // every tensor of the step is released here
  * }</pre>
  * Scopes nest; {@link #keep} moves a tensor out to the enclosing scope. The scope
- * also closes the Tensor objects themselves (they then report "closed"), so their
- * finalizers have nothing left to do, and no finalizer thread frees a handle while
- * the scope that registered it is still open.
+ * also closes the Tensor objects themselves (they then report "closed").
+ *
+ * NOTE [scoped tensors]: a tensor made while a scope is open belongs to that scope
+ * alone: it has no cleaner (a cleaner per tensor of every step would be most of the
+ * binding's work in a training loop), and close() frees all their handles in one
+ * native call. A tensor that leaves the scope by {@link #keep} with no enclosing
+ * scope gets its cleaner then. No cleaner thread ever frees a handle while the scope
+ * that owns it is open.
  */
 public final class Scope implements AutoCloseable {
   private static final ThreadLocal<Scope> current = new ThreadLocal<>();
@@ -33,7 +39,10 @@ public final class Scope implements AutoCloseable {
   /** The tensor survives this scope (it moves to the enclosing one, if any). */
   public Tensor keep(Tensor t) {
     Native.dl_scope_keep(t.handle());
-    if (tensors.remove(t) && parent != null) parent.tensors.add(t);
+    if (tensors.remove(t)) {
+      if (parent != null) parent.tensors.add(t);
+      else t.unscoped();
+    }
     return t;
   }
 
@@ -41,15 +50,22 @@ public final class Scope implements AutoCloseable {
     if (tensors == null) return;
     if (Thread.currentThread() != thread) throw new IllegalStateException("a Scope must be closed on the thread that opened it");
     if (current.get() != this) throw new IllegalStateException("scopes must be closed innermost first");
-    for (Tensor t : tensors) t.close();
+    long[] handles = new long[tensors.size()];
+    int n = 0;
+    for (Tensor t : tensors) {
+      long h = t.take();
+      if (h != 0) handles[n++] = h;
+    }
     tensors = null;
     current.set(parent);
-    Native.dl_scope_end();
+    Native.dl_binding_scope_end(n == handles.length ? handles : Arrays.copyOf(handles, n));
   }
 
-  /** Records a tensor made on this thread in the innermost open scope. */
-  static void track(Tensor t) {
+  /** Records a tensor made on this thread in the innermost open scope; false when none is open. */
+  static boolean track(Tensor t) {
     Scope s = current.get();
-    if (s != null) s.tensors.add(t);
+    if (s == null) return false;
+    s.tensors.add(t);
+    return true;
   }
 }

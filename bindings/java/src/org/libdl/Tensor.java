@@ -12,28 +12,41 @@ import java.util.Arrays;
 public final class Tensor implements AutoCloseable {
   static final Cleaner cleaner = Cleaner.create();
 
-  /** The native handle, freed once: by close() or by the cleaner. */
+  /** The native handle, freed once: by close(), by the scope that owns it, or by the cleaner. */
   private static final class Handle implements Runnable {
     private long value;
 
     Handle(long value) { this.value = value; }
 
-    @Override public synchronized void run() {
+    /** The handle, now the caller's to free; 0 once taken. */
+    synchronized long take() {
       long h = value;
       value = 0;
+      return h;
+    }
+
+    @Override public void run() {
+      long h = take();
       if (h != 0) Native.dl_tensor_free(h);
     }
   }
 
   private final Handle handle;
-  private final Cleaner.Cleanable cleanable;
+  /** Null while a Scope owns the tensor: the scope frees it, so a training step's
+   *  tensors cost the cleaner nothing (NOTE [scoped tensors] in Scope.java). */
+  private Cleaner.Cleanable cleanable;
 
-  /** Takes ownership of a new handle (and records it in this thread's scope). */
+  /** Takes ownership of a new handle: this thread's innermost scope owns it, else the cleaner watches it. */
   Tensor(long h) {
     handle = new Handle(h);
-    cleanable = cleaner.register(this, handle);
-    Scope.track(this);
+    if (!Scope.track(this)) unscoped();
   }
+
+  /** From now on no scope owns this tensor: the cleaner frees it once unreachable. */
+  void unscoped() { cleanable = cleaner.register(this, handle); }
+
+  /** The handle for the owning scope to free; the tensor then reports closed. */
+  long take() { return handle.take(); }
 
   /** A new handle to t's tensor, owned by the result. */
   static Tensor ref(long h) { return new Tensor(Native.dl_tensor_ref(h)); }
@@ -48,7 +61,10 @@ public final class Tensor implements AutoCloseable {
   static long handle(Tensor t) { return t == null ? 0 : t.handle(); }
 
   /** Releases the tensor's handle (and its memory, unless the graph or a module still uses it). */
-  @Override public void close() { cleanable.clean(); }
+  @Override public void close() {
+    if (cleanable != null) cleanable.clean();
+    else handle.run();
+  }
 
   // ---- creation ----
   public static Tensor of(float[] data, long... shape) { return new Tensor(Native.dl_binding_from_float32(data, shape)); }

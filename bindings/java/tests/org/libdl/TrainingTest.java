@@ -231,7 +231,7 @@ class TrainingTest {
     assertTrue(growth < (4 << 20), "resident memory grew by " + growth + " bytes from step " + from + " to " + steps);
   }
 
-  private static long residentBytes() throws Exception {
+  static long residentBytes() throws Exception {
     String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split(" ");
     return Long.parseLong(statm[1]) * 4096;
   }
