@@ -10,7 +10,7 @@ import java.util.NoSuchElementException;
 public final class DataLoader implements AutoCloseable, Iterable<DataLoader.Batch> {
   /** A batch is an example of stacked examples: x [B, ...] and y [B, ...]. */
   public static final class Batch extends Dataset.Example {
-    Batch(Tensor x, Tensor y) { super(x, y); }
+    Batch(Tensor[] xy) { super(xy[0], xy[1]); }
   }
 
   private long handle;
@@ -48,7 +48,7 @@ public final class DataLoader implements AutoCloseable, Iterable<DataLoader.Batc
     } catch (DlException e) {
       throw dataset.failure(e);
     }
-    return x[0] == 0 ? null : new Batch(new Tensor(x[0]), new Tensor(y[0]));
+    return x[0] == 0 ? null : new Batch(Tensor.together(x[0], y[0]));
   }
 
   public long numBatches() {

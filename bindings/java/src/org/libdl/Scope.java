@@ -21,10 +21,19 @@ import java.util.Arrays;
  * binding's work in a training loop), and close() frees all their handles in one
  * native call. A tensor that leaves the scope by {@link #keep} with no enclosing
  * scope gets its cleaner then. No cleaner thread ever frees a handle while the scope
- * that owns it is open.
+ * that owns it is open. The per-tensor path (find the scope, record the tensor) is
+ * what the JIT compiles while the first epoch runs, so it stays small: the scope is
+ * found without a ThreadLocal lookup (lastInnermost), and a loader's batch, made
+ * before its step's scope opens, shares one cleaner between x and y
+ * (Tensor.together) instead of taking the cleaner branch per tensor.
  */
 public final class Scope implements AutoCloseable {
   private static final ThreadLocal<Scope> current = new ThreadLocal<>();
+  /** The innermost open scope of the thread that last opened or closed one: a cache in front of `current` that
+   *  spares a training thread the ThreadLocal lookup per tensor. Racy on purpose: a thread takes it only when it
+   *  is its own scope (`thread` is final), and a thread never reads its own writes out of order, so what it
+   *  finds is its latest. */
+  private static Scope lastInnermost;
 
   private final Scope parent;
   private final Thread thread = Thread.currentThread();
@@ -34,6 +43,7 @@ public final class Scope implements AutoCloseable {
     Native.dl_scope_begin();
     parent = current.get();
     current.set(this);
+    lastInnermost = this;
   }
 
   /** The tensor survives this scope (it moves to the enclosing one, if any). */
@@ -58,14 +68,16 @@ public final class Scope implements AutoCloseable {
     }
     tensors = null;
     current.set(parent);
+    lastInnermost = parent;
     Native.dl_binding_scope_end(n == handles.length ? handles : Arrays.copyOf(handles, n));
   }
 
-  /** Records a tensor made on this thread in the innermost open scope; false when none is open. */
-  static boolean track(Tensor t) {
-    Scope s = current.get();
-    if (s == null) return false;
-    s.tensors.add(t);
-    return true;
+  /** This thread's innermost open scope, or null. */
+  static Scope innermost() {
+    Scope s = lastInnermost;
+    return s != null && s.thread == Thread.currentThread() ? s : current.get();
   }
+
+  /** Records a tensor made on this thread: the scope frees it. */
+  void own(Tensor t) { tensors.add(t); }
 }

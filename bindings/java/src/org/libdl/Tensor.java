@@ -36,10 +36,48 @@ public final class Tensor implements AutoCloseable {
    *  tensors cost the cleaner nothing (NOTE [scoped tensors] in Scope.java). */
   private Cleaner.Cleanable cleanable;
 
+  /** What a cleaner shared with another tensor watches (see together), kept reachable by this tensor; else null. */
+  private final Object keeper;
+
   /** Takes ownership of a new handle: this thread's innermost scope owns it, else the cleaner watches it. */
   Tensor(long h) {
     handle = new Handle(h);
-    if (!Scope.track(this)) unscoped();
+    keeper = null;
+    Scope s = Scope.innermost();
+    if (s != null) s.own(this);
+    else unscoped();
+  }
+
+  private Tensor(Handle h, Object keeper) {
+    handle = h;
+    this.keeper = keeper;
+  }
+
+  /** Frees two handles (made together) once their keeper is unreachable. */
+  private static final class FreeBoth implements Runnable {
+    private final Handle a, b;
+
+    FreeBoth(Handle a, Handle b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override public void run() {
+      a.run();
+      b.run();
+    }
+  }
+
+  /** Takes ownership of two new handles made together (a loader's batch, x and y): the innermost scope owns
+   *  both, else one cleaner frees both once neither tensor is reachable. A loop makes each batch before its
+   *  step's scope opens; one cleaner per batch keeps the constructor's cleaner branch out of the per-tensor
+   *  path, which the JIT compiles while the first epoch runs (NOTE [scoped tensors] in Scope.java). */
+  static Tensor[] together(long h1, long h2) {
+    if (Scope.innermost() != null) return new Tensor[] {new Tensor(h1), new Tensor(h2)};
+    Handle a = new Handle(h1), b = new Handle(h2);
+    Object keeper = new Object();
+    cleaner.register(keeper, new FreeBoth(a, b));
+    return new Tensor[] {new Tensor(a, keeper), new Tensor(b, keeper)};
   }
 
   /** From now on no scope owns this tensor: the cleaner frees it once unreachable. */
