@@ -100,7 +100,9 @@ public class Dataset implements AutoCloseable {
   public static Dataset cifar10(String dir, boolean train) { return new Dataset(Native.dl_dataset_cifar10(dir, train ? 1 : 0), null); }
   /** The rows of x and y (TensorDataset). */
   public static Dataset fromTensors(Tensor x, Tensor y) {
-    return new Dataset(Native.dl_dataset_from_tensors(x.handle(), y.handle()), null);
+    Dataset d = new Dataset(Native.dl_dataset_from_tensors(x.handle(), y.handle()), null);
+    Tensor.reachable(x, y);
+    return d;
   }
   /** transforms.Normalize(mean, std) per channel over this dataset's inputs. */
   public Dataset normalize(float[] mean, float[] std) {

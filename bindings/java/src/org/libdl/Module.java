@@ -60,7 +60,7 @@ public class Module implements AutoCloseable {
   /** y = module(x), recorded by autograd. A custom module overrides it. */
   public Tensor forward(Tensor x) {
     try {
-      return new Tensor(Native.dl_module_forward(handle(), x.handle()));
+      return Tensor.result(Native.dl_module_forward(handle(), x.handle()), x);
     } catch (DlException e) {
       throw Callbacks.rethrow(e);
     }

@@ -117,6 +117,7 @@ public final class Nn {
     public RNNOutput forward(Tensor x, Tensor h0) {
       long[] hN = new long[1];
       long out = Native.dl_rnn_forward(handle(), x.handle(), Tensor.handle(h0), hN);
+      Tensor.reachable(x, h0);
       return new RNNOutput(new Tensor(out), new Tensor(hN[0]), null);
     }
 
@@ -128,6 +129,7 @@ public final class Nn {
     public RNNOutput forwardPadded(Tensor x, long[] lengths, Tensor h0) {
       long[] hN = new long[1];
       long out = Native.dl_rnn_forward_padded(handle(), x.handle(), lengths, Tensor.handle(h0), hN);
+      Tensor.reachable(x, h0);
       return new RNNOutput(new Tensor(out), new Tensor(hN[0]), null);
     }
   }
@@ -156,6 +158,7 @@ public final class Nn {
     public RNNOutput forward(Tensor x, Tensor h0, Tensor c0) {
       long[] hN = new long[1], cN = new long[1];
       long out = Native.dl_lstm_forward(handle(), x.handle(), Tensor.handle(h0), Tensor.handle(c0), hN, cN);
+      Tensor.reachable(x, h0, c0);
       return new RNNOutput(new Tensor(out), new Tensor(hN[0]), new Tensor(cN[0]));
     }
 
@@ -164,6 +167,7 @@ public final class Nn {
       long[] hN = new long[1], cN = new long[1];
       long out =
           Native.dl_lstm_forward_padded(handle(), x.handle(), lengths, Tensor.handle(h0), Tensor.handle(c0), hN, cN);
+      Tensor.reachable(x, h0, c0);
       return new RNNOutput(new Tensor(out), new Tensor(hN[0]), new Tensor(cN[0]));
     }
   }
@@ -176,6 +180,7 @@ public final class Nn {
     public Tensor forward(Tensor x, Tensor h) {
       long[] h1 = new long[1];
       Native.dl_rnn_cell_forward(handle(), x.handle(), Tensor.handle(h), h1);
+      Tensor.reachable(x, h);
       return new Tensor(h1[0]);
     }
   }
@@ -222,6 +227,7 @@ public final class Nn {
     public State forward(Tensor x, Tensor h, Tensor c) {
       long[] h1 = new long[1], c1 = new long[1];
       Native.dl_lstm_cell_forward(handle(), x.handle(), Tensor.handle(h), Tensor.handle(c), h1, c1);
+      Tensor.reachable(x, h, c);
       return new State(new Tensor(h1[0]), new Tensor(c1[0]));
     }
   }

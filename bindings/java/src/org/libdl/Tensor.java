@@ -1,6 +1,7 @@
 package org.libdl;
 
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /**
@@ -86,6 +87,41 @@ public final class Tensor implements AutoCloseable {
   /** The handle for the owning scope to free; the tensor then reports closed. */
   long take() { return handle.take(); }
 
+  /*
+   * NOTE [handles in flight]
+   * The cleaner frees an unscoped tensor's handle once its Tensor is unreachable, and the
+   * JIT may find a Tensor unreachable while a native call still uses its handle (a
+   * temporary's last use is the handle() that read it), so a collection during the call
+   * would free the handle under it. Every native call that takes tensor handles is
+   * therefore followed by a fence on those tensors: result(h, used...) for the calls
+   * that make a tensor, reachable(used...) for the others. (A scoped tensor has no
+   * cleaner; its scope frees it only when closed.)
+   */
+  static Tensor result(long h, Object a) {
+    Tensor t = new Tensor(h);
+    Reference.reachabilityFence(a);
+    return t;
+  }
+  static Tensor result(long h, Object a, Object b) {
+    Tensor t = new Tensor(h);
+    reachable(a, b);
+    return t;
+  }
+  static Tensor result(long h, Object a, Object b, Object c) {
+    Tensor t = new Tensor(h);
+    reachable(a, b, c);
+    return t;
+  }
+  static void reachable(Object a) { Reference.reachabilityFence(a); }
+  static void reachable(Object a, Object b) {
+    Reference.reachabilityFence(a);
+    Reference.reachabilityFence(b);
+  }
+  static void reachable(Object a, Object b, Object c) {
+    reachable(a, b);
+    Reference.reachabilityFence(c);
+  }
+
   /** A new handle to t's tensor, owned by the result. */
   static Tensor ref(long h) { return new Tensor(Native.dl_tensor_ref(h)); }
 
@@ -134,21 +170,25 @@ public final class Tensor implements AutoCloseable {
   public int ndim() {
     int[] n = new int[1];
     Native.dl_tensor_ndim(handle(), n);
+    reachable(this);
     return n[0];
   }
   public long[] shape() {
     long[] s = new long[ndim()];
     Native.dl_tensor_shape(handle(), s);
+    reachable(this);
     return s;
   }
   public long numel() {
     long[] n = new long[1];
     Native.dl_tensor_numel(handle(), n);
+    reachable(this);
     return n[0];
   }
   public DType dtype() {
     int[] d = new int[1];
     Native.dl_tensor_dtype(handle(), d);
+    reachable(this);
     return DType.of(d[0]);
   }
   /** The elements as float32 (converted when the tensor has another dtype). */
@@ -174,95 +214,101 @@ public final class Tensor implements AutoCloseable {
     }
   }
   /** This tensor's own handle when it already has dtype, else a converted copy; the caller closes it. */
-  private Tensor as(DType dtype) { return dtype() == dtype ? ref(handle()) : to(dtype); }
+  private Tensor as(DType dtype) { return dtype() == dtype ? result(Native.dl_tensor_ref(handle()), this) : to(dtype); }
   /** The value of a one-element tensor. */
   public double item() {
     double[] v = new double[1];
     Native.dl_tensor_item(handle(), v);
+    reachable(this);
     return v[0];
   }
   /** Overwrites the (float32) elements in place, not recorded by autograd. */
-  public void copyFrom(float[] data) { Native.dl_binding_copy_from_float32(handle(), data); }
-  public Tensor to(DType dtype) { return new Tensor(Native.dl_tensor_to_dtype(handle(), dtype.code())); }
+  public void copyFrom(float[] data) { Native.dl_binding_copy_from_float32(handle(), data); reachable(this); }
+  public Tensor to(DType dtype) { return result(Native.dl_tensor_to_dtype(handle(), dtype.code()), this); }
 
   // ---- autograd ----
   public Tensor requiresGrad(boolean on) {
     Native.dl_tensor_set_requires_grad(handle(), on ? 1 : 0);
+    reachable(this);
     return this;
   }
   public boolean requiresGrad() {
     int[] on = new int[1];
     Native.dl_tensor_requires_grad(handle(), on);
+    reachable(this);
     return on[0] != 0;
   }
   public boolean isLeaf() {
     int[] on = new int[1];
     Native.dl_tensor_is_leaf(handle(), on);
+    reachable(this);
     return on[0] != 0;
   }
   /** The accumulated gradient, or null when there is none yet. */
   public Tensor grad() {
     long g = Native.dl_tensor_grad(handle());
+    reachable(this);
     return g == 0 ? null : new Tensor(g);
   }
-  public void zeroGrad() { Native.dl_tensor_zero_grad(handle()); }
-  public void backward() { Native.dl_tensor_backward(handle(), 0); }
-  public void backward(Tensor grad) { Native.dl_tensor_backward(handle(), grad.handle()); }
+  public void zeroGrad() { Native.dl_tensor_zero_grad(handle()); reachable(this); }
+  public void backward() { Native.dl_tensor_backward(handle(), 0); reachable(this); }
+  public void backward(Tensor grad) { Native.dl_tensor_backward(handle(), grad.handle()); reachable(this, grad); }
   public void backward(Tensor grad, boolean retainGraph) {
     Native.dl_tensor_backward_ex(handle(), handle(grad), retainGraph ? 1 : 0);
+    reachable(this, grad);
   }
-  public Tensor detach() { return new Tensor(Native.dl_tensor_detach(handle())); }
+  public Tensor detach() { return result(Native.dl_tensor_detach(handle()), this); }
 
   // ---- ops (broadcasting as PyTorch) ----
-  public Tensor add(Tensor o) { return new Tensor(Native.dl_add(handle(), o.handle())); }
-  public Tensor sub(Tensor o) { return new Tensor(Native.dl_sub(handle(), o.handle())); }
-  public Tensor mul(Tensor o) { return new Tensor(Native.dl_mul(handle(), o.handle())); }
-  public Tensor div(Tensor o) { return new Tensor(Native.dl_div(handle(), o.handle())); }
-  public Tensor pow(Tensor o) { return new Tensor(Native.dl_pow(handle(), o.handle())); }
-  public Tensor maximum(Tensor o) { return new Tensor(Native.dl_maximum(handle(), o.handle())); }
-  public Tensor minimum(Tensor o) { return new Tensor(Native.dl_minimum(handle(), o.handle())); }
-  public Tensor eq(Tensor o) { return new Tensor(Native.dl_eq(handle(), o.handle())); }
-  public Tensor ne(Tensor o) { return new Tensor(Native.dl_ne(handle(), o.handle())); }
-  public Tensor lt(Tensor o) { return new Tensor(Native.dl_lt(handle(), o.handle())); }
-  public Tensor le(Tensor o) { return new Tensor(Native.dl_le(handle(), o.handle())); }
-  public Tensor gt(Tensor o) { return new Tensor(Native.dl_gt(handle(), o.handle())); }
-  public Tensor ge(Tensor o) { return new Tensor(Native.dl_ge(handle(), o.handle())); }
-  public Tensor add(double s) { return new Tensor(Native.dl_add_scalar(handle(), s)); }
-  public Tensor sub(double s) { return new Tensor(Native.dl_sub_scalar(handle(), s)); }
-  public Tensor mul(double s) { return new Tensor(Native.dl_mul_scalar(handle(), s)); }
-  public Tensor div(double s) { return new Tensor(Native.dl_div_scalar(handle(), s)); }
-  public Tensor pow(double s) { return new Tensor(Native.dl_pow_scalar(handle(), s)); }
-  public Tensor neg() { return new Tensor(Native.dl_neg(handle())); }
-  public Tensor abs() { return new Tensor(Native.dl_abs(handle())); }
-  public Tensor exp() { return new Tensor(Native.dl_exp(handle())); }
-  public Tensor log() { return new Tensor(Native.dl_log(handle())); }
-  public Tensor sqrt() { return new Tensor(Native.dl_sqrt(handle())); }
-  public Tensor relu() { return new Tensor(Native.dl_relu(handle())); }
-  public Tensor sigmoid() { return new Tensor(Native.dl_sigmoid(handle())); }
-  public Tensor tanh() { return new Tensor(Native.dl_tanh(handle())); }
-  public Tensor clamp(double min, double max) { return new Tensor(Native.dl_clamp(handle(), min, max)); }
-  public Tensor where(Tensor cond, Tensor other) { return new Tensor(Native.dl_where(cond.handle(), handle(), other.handle())); }
+  public Tensor add(Tensor o) { return result(Native.dl_add(handle(), o.handle()), this, o); }
+  public Tensor sub(Tensor o) { return result(Native.dl_sub(handle(), o.handle()), this, o); }
+  public Tensor mul(Tensor o) { return result(Native.dl_mul(handle(), o.handle()), this, o); }
+  public Tensor div(Tensor o) { return result(Native.dl_div(handle(), o.handle()), this, o); }
+  public Tensor pow(Tensor o) { return result(Native.dl_pow(handle(), o.handle()), this, o); }
+  public Tensor maximum(Tensor o) { return result(Native.dl_maximum(handle(), o.handle()), this, o); }
+  public Tensor minimum(Tensor o) { return result(Native.dl_minimum(handle(), o.handle()), this, o); }
+  public Tensor eq(Tensor o) { return result(Native.dl_eq(handle(), o.handle()), this, o); }
+  public Tensor ne(Tensor o) { return result(Native.dl_ne(handle(), o.handle()), this, o); }
+  public Tensor lt(Tensor o) { return result(Native.dl_lt(handle(), o.handle()), this, o); }
+  public Tensor le(Tensor o) { return result(Native.dl_le(handle(), o.handle()), this, o); }
+  public Tensor gt(Tensor o) { return result(Native.dl_gt(handle(), o.handle()), this, o); }
+  public Tensor ge(Tensor o) { return result(Native.dl_ge(handle(), o.handle()), this, o); }
+  public Tensor add(double s) { return result(Native.dl_add_scalar(handle(), s), this); }
+  public Tensor sub(double s) { return result(Native.dl_sub_scalar(handle(), s), this); }
+  public Tensor mul(double s) { return result(Native.dl_mul_scalar(handle(), s), this); }
+  public Tensor div(double s) { return result(Native.dl_div_scalar(handle(), s), this); }
+  public Tensor pow(double s) { return result(Native.dl_pow_scalar(handle(), s), this); }
+  public Tensor neg() { return result(Native.dl_neg(handle()), this); }
+  public Tensor abs() { return result(Native.dl_abs(handle()), this); }
+  public Tensor exp() { return result(Native.dl_exp(handle()), this); }
+  public Tensor log() { return result(Native.dl_log(handle()), this); }
+  public Tensor sqrt() { return result(Native.dl_sqrt(handle()), this); }
+  public Tensor relu() { return result(Native.dl_relu(handle()), this); }
+  public Tensor sigmoid() { return result(Native.dl_sigmoid(handle()), this); }
+  public Tensor tanh() { return result(Native.dl_tanh(handle()), this); }
+  public Tensor clamp(double min, double max) { return result(Native.dl_clamp(handle(), min, max), this); }
+  public Tensor where(Tensor cond, Tensor other) { return result(Native.dl_where(cond.handle(), handle(), other.handle()), cond, this, other); }
   public Tensor sum() { return sum(new long[0], false); }
-  public Tensor sum(long[] dims, boolean keepdim) { return new Tensor(Native.dl_sum(handle(), dims, keepdim ? 1 : 0)); }
+  public Tensor sum(long[] dims, boolean keepdim) { return result(Native.dl_sum(handle(), dims, keepdim ? 1 : 0), this); }
   public Tensor mean() { return mean(new long[0], false); }
-  public Tensor mean(long[] dims, boolean keepdim) { return new Tensor(Native.dl_mean(handle(), dims, keepdim ? 1 : 0)); }
-  public Tensor amax(long[] dims, boolean keepdim) { return new Tensor(Native.dl_amax(handle(), dims, keepdim ? 1 : 0)); }
-  public Tensor amin(long[] dims, boolean keepdim) { return new Tensor(Native.dl_amin(handle(), dims, keepdim ? 1 : 0)); }
-  public Tensor argmax(long dim, boolean keepdim) { return new Tensor(Native.dl_argmax(handle(), dim, keepdim ? 1 : 0)); }
-  public Tensor matmul(Tensor o) { return new Tensor(Native.dl_matmul(handle(), o.handle())); }
-  public Tensor softmax(long dim) { return new Tensor(Native.dl_softmax(handle(), dim)); }
-  public Tensor logSoftmax(long dim) { return new Tensor(Native.dl_log_softmax(handle(), dim)); }
-  public Tensor reshape(long... shape) { return new Tensor(Native.dl_reshape(handle(), shape)); }
-  public Tensor view(long... shape) { return new Tensor(Native.dl_view(handle(), shape)); }
-  public Tensor transpose(long dim0, long dim1) { return new Tensor(Native.dl_transpose(handle(), dim0, dim1)); }
-  public Tensor permute(long... dims) { return new Tensor(Native.dl_permute(handle(), dims)); }
-  public Tensor flatten(long startDim, long endDim) { return new Tensor(Native.dl_flatten(handle(), startDim, endDim)); }
-  public Tensor narrow(long dim, long start, long length) { return new Tensor(Native.dl_narrow(handle(), dim, start, length)); }
-  public Tensor select(long dim, long index) { return new Tensor(Native.dl_select(handle(), dim, index)); }
-  public Tensor squeeze(long dim) { return new Tensor(Native.dl_squeeze(handle(), dim)); }
-  public Tensor unsqueeze(long dim) { return new Tensor(Native.dl_unsqueeze(handle(), dim)); }
-  public Tensor contiguous() { return new Tensor(Native.dl_contiguous(handle())); }
-  public Tensor copy() { return new Tensor(Native.dl_clone(handle())); }
+  public Tensor mean(long[] dims, boolean keepdim) { return result(Native.dl_mean(handle(), dims, keepdim ? 1 : 0), this); }
+  public Tensor amax(long[] dims, boolean keepdim) { return result(Native.dl_amax(handle(), dims, keepdim ? 1 : 0), this); }
+  public Tensor amin(long[] dims, boolean keepdim) { return result(Native.dl_amin(handle(), dims, keepdim ? 1 : 0), this); }
+  public Tensor argmax(long dim, boolean keepdim) { return result(Native.dl_argmax(handle(), dim, keepdim ? 1 : 0), this); }
+  public Tensor matmul(Tensor o) { return result(Native.dl_matmul(handle(), o.handle()), this, o); }
+  public Tensor softmax(long dim) { return result(Native.dl_softmax(handle(), dim), this); }
+  public Tensor logSoftmax(long dim) { return result(Native.dl_log_softmax(handle(), dim), this); }
+  public Tensor reshape(long... shape) { return result(Native.dl_reshape(handle(), shape), this); }
+  public Tensor view(long... shape) { return result(Native.dl_view(handle(), shape), this); }
+  public Tensor transpose(long dim0, long dim1) { return result(Native.dl_transpose(handle(), dim0, dim1), this); }
+  public Tensor permute(long... dims) { return result(Native.dl_permute(handle(), dims), this); }
+  public Tensor flatten(long startDim, long endDim) { return result(Native.dl_flatten(handle(), startDim, endDim), this); }
+  public Tensor narrow(long dim, long start, long length) { return result(Native.dl_narrow(handle(), dim, start, length), this); }
+  public Tensor select(long dim, long index) { return result(Native.dl_select(handle(), dim, index), this); }
+  public Tensor squeeze(long dim) { return result(Native.dl_squeeze(handle(), dim), this); }
+  public Tensor unsqueeze(long dim) { return result(Native.dl_unsqueeze(handle(), dim), this); }
+  public Tensor contiguous() { return result(Native.dl_contiguous(handle()), this); }
+  public Tensor copy() { return result(Native.dl_clone(handle()), this); }
 
   @Override public String toString() {
     if (handle.value == 0) return "Tensor(closed)";
