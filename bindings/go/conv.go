@@ -1,6 +1,10 @@
 package dl
 
-import "libdl/dl/internal/native"
+import (
+	"runtime"
+
+	"libdl/dl/internal/native"
+)
 
 // Padding is Conv2dOptions.Padding, as dl_padding_mode.
 type Padding int
@@ -82,6 +86,9 @@ func NewConv2d(in, out, kernelH, kernelW int64, o Conv2dOptions) (*Module, error
 // Conv2d is F.conv2d: x [N, C, H, W], weight [O, C / groups, kh, kw], bias [O]
 // (nil: none); o.Bias is not read.
 func Conv2d(x, weight, bias *Tensor, o Conv2dOptions) (*Tensor, error) {
+	defer runtime.KeepAlive(x)
+	defer runtime.KeepAlive(weight)
+	defer runtime.KeepAlive(bias)
 	c := o.native()
 	defer native.DeleteConv2dOptions(c)
 	var out uintptr
@@ -132,6 +139,7 @@ func NewAdaptiveAvgPool2d(outH, outW int64) (*Module, error) {
 
 // MaxPool2d is F.max_pool2d: the maxima and, as int64, each one's index in its flattened H*W plane.
 func MaxPool2d(x *Tensor, kernelH, kernelW int64, o Pool2dOptions) (values, indices *Tensor, err error) {
+	defer runtime.KeepAlive(x)
 	c := o.native()
 	defer native.DeletePool2dOptions(c)
 	var v, i uintptr
@@ -143,6 +151,7 @@ func MaxPool2d(x *Tensor, kernelH, kernelW int64, o Pool2dOptions) (values, indi
 
 // AvgPool2d is F.avg_pool2d.
 func AvgPool2d(x *Tensor, kernelH, kernelW int64, o Pool2dOptions) (*Tensor, error) {
+	defer runtime.KeepAlive(x)
 	c := o.native()
 	defer native.DeletePool2dOptions(c)
 	var out uintptr
@@ -190,6 +199,7 @@ func NewBatchNorm2d(features int64, o BatchNormOptions) (*Module, error) {
 
 // Dropout2d zeroes whole channels with probability p when training, scaling the rest by 1 / (1 - p).
 func Dropout2d(x *Tensor, p float64, training bool) (*Tensor, error) {
+	defer runtime.KeepAlive(x)
 	var out uintptr
 	return tensorOf(&out, native.Dl_dropout2d(x.handle(), p, boolInt(training), &out))
 }

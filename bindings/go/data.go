@@ -43,6 +43,8 @@ func CIFAR10(dir string, train bool) (*Dataset, error) {
 
 // TensorDataset: the rows of x and y.
 func TensorDataset(x, y *Tensor) (*Dataset, error) {
+	defer runtime.KeepAlive(x)
+	defer runtime.KeepAlive(y)
 	var h uintptr
 	return datasetOf(&h, nil, native.Dl_dataset_from_tensors(x.handle(), y.handle(), &h))
 }
@@ -118,12 +120,14 @@ func (d *Dataset) Normalize(mean, std []float32) (*Dataset, error) {
 	if len(mean) != len(std) {
 		return nil, &Error{Status: StatusInvalidArgument, Message: "Dataset.Normalize: mean and std differ in length"}
 	}
+	defer runtime.KeepAlive(d)
 	var h uintptr
 	return datasetOf(&h, d.user, native.Dl_dataset_normalize(d.h, mean, std, len(mean), &h))
 }
 
 // Get is example i (new tensors: the caller closes them).
 func (d *Dataset) Get(i int64) (x, y *Tensor, err error) {
+	defer runtime.KeepAlive(d)
 	var xh, yh uintptr
 	if err := d.failure(withCallbacks(func() error { return native.Dl_dataset_get(d.h, i, &xh, &yh) })); err != nil {
 		return nil, nil, err
@@ -132,6 +136,7 @@ func (d *Dataset) Get(i int64) (x, y *Tensor, err error) {
 }
 
 func (d *Dataset) Size() (int64, error) {
+	defer runtime.KeepAlive(d)
 	var n int64
 	return n, native.Dl_dataset_size(d.h, &n)
 }
@@ -167,6 +172,7 @@ func NewLoader(ds *Dataset, o LoaderOptions) (*Loader, error) {
 	c.SetSeed(o.Seed)
 	c.SetDropLast(boolInt(o.DropLast))
 	c.SetNumWorkers(o.NumWorkers)
+	defer runtime.KeepAlive(ds)
 	var h uintptr
 	if err := native.Dl_loader_new(ds.h, c, &h); err != nil {
 		return nil, err
@@ -181,6 +187,7 @@ func NewLoader(ds *Dataset, o LoaderOptions) (*Loader, error) {
 //
 //	for x, y, err := loader.Next(); x != nil || err != nil; x, y, err = loader.Next() { ... }
 func (l *Loader) Next() (x, y *Tensor, err error) {
+	defer runtime.KeepAlive(l)
 	var xh, yh uintptr
 	if err := l.ds.failure(withCallbacks(func() error { return native.Dl_loader_next(l.h, &xh, &yh) })); err != nil {
 		return nil, nil, err
@@ -192,6 +199,7 @@ func (l *Loader) Next() (x, y *Tensor, err error) {
 }
 
 func (l *Loader) NumBatches() (int64, error) {
+	defer runtime.KeepAlive(l)
 	var n int64
 	return n, native.Dl_loader_num_batches(l.h, &n)
 }

@@ -94,6 +94,7 @@ func (m *Module) Close() {
 	m.h = 0
 }
 
+// handle is m's libdl handle (NOTE [handles in flight] in tensor.go).
 func (m *Module) handle() uintptr {
 	if m == nil {
 		return 0
@@ -103,6 +104,8 @@ func (m *Module) handle() uintptr {
 
 // Forward is y = m(x), recorded by autograd.
 func (m *Module) Forward(x *Tensor) (*Tensor, error) {
+	defer runtime.KeepAlive(m)
+	defer runtime.KeepAlive(x)
 	var out uintptr
 	err := withCallbacks(func() error { return native.Dl_module_forward(m.handle(), x.handle(), &out) })
 	return tensorOf(&out, err)
@@ -110,23 +113,36 @@ func (m *Module) Forward(x *Tensor) (*Tensor, error) {
 
 // Register adds child under name (as self.fc1 = ... in __init__) and returns it.
 func (m *Module) Register(name string, child *Module) (*Module, error) {
+	defer runtime.KeepAlive(m)
+	defer runtime.KeepAlive(child)
 	return child, native.Dl_module_register(m.handle(), name, child.handle())
 }
 
 // Append adds child to a Sequential.
 func (m *Module) Append(child *Module) error {
+	defer runtime.KeepAlive(m)
+	defer runtime.KeepAlive(child)
 	return native.Dl_module_append(m.handle(), child.handle())
 }
 
 // RegisterParameter adds t as a parameter named name (it becomes a leaf that requires grad).
 func (m *Module) RegisterParameter(name string, t *Tensor) error {
+	defer runtime.KeepAlive(m)
+	defer runtime.KeepAlive(t)
 	return native.Dl_module_register_parameter(m.handle(), name, t.handle())
 }
 
-func (m *Module) Train() error { return native.Dl_module_train(m.handle(), 1) }
-func (m *Module) Eval() error  { return native.Dl_module_train(m.handle(), 0) }
+func (m *Module) Train() error {
+	defer runtime.KeepAlive(m)
+	return native.Dl_module_train(m.handle(), 1)
+}
+func (m *Module) Eval() error {
+	defer runtime.KeepAlive(m)
+	return native.Dl_module_train(m.handle(), 0)
+}
 
 func (m *Module) IsTraining() (bool, error) {
+	defer runtime.KeepAlive(m)
 	var on int32
 	err := native.Dl_module_is_training(m.handle(), &on)
 	return on != 0, err
@@ -134,12 +150,14 @@ func (m *Module) IsTraining() (bool, error) {
 
 // TypeName is the module's type ("Linear", or a custom module's name).
 func (m *Module) TypeName() (string, error) {
+	defer runtime.KeepAlive(m)
 	var name string
 	return name, native.Dl_module_type_name(m.handle(), &name)
 }
 
 // Parameters are the parameter tensors, recursive, in registration order.
 func (m *Module) Parameters() ([]*Tensor, error) {
+	defer runtime.KeepAlive(m)
 	var n int64
 	if err := native.Dl_module_num_parameters(m.handle(), &n); err != nil {
 		return nil, err
@@ -157,19 +175,27 @@ func (m *Module) Parameters() ([]*Tensor, error) {
 
 // ParameterName is the dotted name of parameter i ("fc1.weight").
 func (m *Module) ParameterName(i int64) (string, error) {
+	defer runtime.KeepAlive(m)
 	var name string
 	return name, native.Dl_binding_parameter_name(m.handle(), i, &name)
 }
 
 // Parameter is the parameter named name ("fc1.weight").
 func (m *Module) Parameter(name string) (*Tensor, error) {
+	defer runtime.KeepAlive(m)
 	var out uintptr
 	return tensorOf(&out, native.Dl_module_named_parameter(m.handle(), name, &out))
 }
 
 // Save writes parameters and buffers as safetensors, atomically; Load reads them back.
-func (m *Module) Save(path string) error { return native.Dl_module_save(m.handle(), path) }
-func (m *Module) Load(path string) error { return native.Dl_module_load(m.handle(), path) }
+func (m *Module) Save(path string) error {
+	defer runtime.KeepAlive(m)
+	return native.Dl_module_save(m.handle(), path)
+}
+func (m *Module) Load(path string) error {
+	defer runtime.KeepAlive(m)
+	return native.Dl_module_load(m.handle(), path)
+}
 
 // ---- layers (torch.nn)
 
@@ -234,12 +260,16 @@ func NewDropout2d(p float64) (*Module, error) {
 
 // Linear is x [*, K] by weight [M, K] plus bias [M] (nil: none) -> [*, M].
 func Linear(x, weight, bias *Tensor) (*Tensor, error) {
+	defer runtime.KeepAlive(x)
+	defer runtime.KeepAlive(weight)
+	defer runtime.KeepAlive(bias)
 	var out uintptr
 	return tensorOf(&out, native.Dl_linear(x.handle(), weight.handle(), bias.handle(), &out))
 }
 
 // Dropout zeroes elements with probability p when training, scaling the rest by 1 / (1 - p).
 func Dropout(x *Tensor, p float64, training bool) (*Tensor, error) {
+	defer runtime.KeepAlive(x)
 	var out uintptr
 	return tensorOf(&out, native.Dl_dropout(x.handle(), p, boolInt(training), &out))
 }
@@ -260,6 +290,8 @@ func loss(make func(*uintptr) error) (*Tensor, error) {
 
 // CrossEntropy of logits [N, C] against int64 classes [N].
 func CrossEntropy(logits, target *Tensor, r Reduction) (*Tensor, error) {
+	defer runtime.KeepAlive(logits)
+	defer runtime.KeepAlive(target)
 	return loss(func(out *uintptr) error {
 		return native.Dl_cross_entropy(logits.handle(), target.handle(), native.Dl_reduction(r), out)
 	})
@@ -267,6 +299,8 @@ func CrossEntropy(logits, target *Tensor, r Reduction) (*Tensor, error) {
 
 // NLLLoss of log-probabilities [N, C] (from LogSoftmax) against int64 classes [N].
 func NLLLoss(logProbs, target *Tensor, r Reduction) (*Tensor, error) {
+	defer runtime.KeepAlive(logProbs)
+	defer runtime.KeepAlive(target)
 	return loss(func(out *uintptr) error {
 		return native.Dl_nll_loss(logProbs.handle(), target.handle(), native.Dl_reduction(r), out)
 	})
@@ -274,11 +308,15 @@ func NLLLoss(logProbs, target *Tensor, r Reduction) (*Tensor, error) {
 
 // MSELoss: (input - target)^2; L1Loss: |input - target|.
 func MSELoss(input, target *Tensor, r Reduction) (*Tensor, error) {
+	defer runtime.KeepAlive(input)
+	defer runtime.KeepAlive(target)
 	return loss(func(out *uintptr) error {
 		return native.Dl_mse_loss(input.handle(), target.handle(), native.Dl_reduction(r), out)
 	})
 }
 func L1Loss(input, target *Tensor, r Reduction) (*Tensor, error) {
+	defer runtime.KeepAlive(input)
+	defer runtime.KeepAlive(target)
 	return loss(func(out *uintptr) error {
 		return native.Dl_l1_loss(input.handle(), target.handle(), native.Dl_reduction(r), out)
 	})
@@ -286,6 +324,9 @@ func L1Loss(input, target *Tensor, r Reduction) (*Tensor, error) {
 
 // BCELoss of probabilities in [0, 1]; weight (nil: none) broadcasts to them.
 func BCELoss(input, target, weight *Tensor, r Reduction) (*Tensor, error) {
+	defer runtime.KeepAlive(input)
+	defer runtime.KeepAlive(target)
+	defer runtime.KeepAlive(weight)
 	return loss(func(out *uintptr) error {
 		return native.Dl_bce_loss(input.handle(), target.handle(), weight.handle(), native.Dl_reduction(r), out)
 	})
@@ -293,6 +334,10 @@ func BCELoss(input, target, weight *Tensor, r Reduction) (*Tensor, error) {
 
 // BCEWithLogitsLoss of logits; weight and posWeight (per class) may be nil.
 func BCEWithLogitsLoss(input, target, weight, posWeight *Tensor, r Reduction) (*Tensor, error) {
+	defer runtime.KeepAlive(input)
+	defer runtime.KeepAlive(target)
+	defer runtime.KeepAlive(weight)
+	defer runtime.KeepAlive(posWeight)
 	return loss(func(out *uintptr) error {
 		return native.Dl_bce_with_logits_loss(input.handle(), target.handle(), weight.handle(), posWeight.handle(),
 			native.Dl_reduction(r), out)

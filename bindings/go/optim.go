@@ -57,6 +57,7 @@ func DefaultAdagradOptions() AdagradOptions {
 }
 
 func NewSGD(m *Module, o SGDOptions) (*Optimizer, error) {
+	defer runtime.KeepAlive(m)
 	c := native.NewSgdOptions()
 	defer native.DeleteSgdOptions(c)
 	c.SetLr(o.LR)
@@ -69,6 +70,7 @@ func NewSGD(m *Module, o SGDOptions) (*Optimizer, error) {
 }
 
 func newAdam(make func(uintptr, native.AdamOptions, *uintptr) error, m *Module, o AdamOptions) (*Optimizer, error) {
+	defer runtime.KeepAlive(m)
 	c := native.NewAdamOptions()
 	defer native.DeleteAdamOptions(c)
 	c.SetLr(o.LR)
@@ -86,6 +88,7 @@ func NewAdamW(m *Module, o AdamOptions) (*Optimizer, error) {
 }
 
 func NewRMSprop(m *Module, o RMSpropOptions) (*Optimizer, error) {
+	defer runtime.KeepAlive(m)
 	c := native.NewRmspropOptions()
 	defer native.DeleteRmspropOptions(c)
 	c.SetLr(o.LR)
@@ -99,6 +102,7 @@ func NewRMSprop(m *Module, o RMSpropOptions) (*Optimizer, error) {
 }
 
 func NewAdagrad(m *Module, o AdagradOptions) (*Optimizer, error) {
+	defer runtime.KeepAlive(m)
 	c := native.NewAdagradOptions()
 	defer native.DeleteAdagradOptions(c)
 	c.SetLr(o.LR)
@@ -117,13 +121,23 @@ func (o *Optimizer) Close() {
 		o.h = 0
 	}
 }
-func (o *Optimizer) ZeroGrad() error { return native.Dl_optimizer_zero_grad(o.h) }
-func (o *Optimizer) Step() error     { return native.Dl_optimizer_step(o.h) }
+func (o *Optimizer) ZeroGrad() error {
+	defer runtime.KeepAlive(o)
+	return native.Dl_optimizer_zero_grad(o.h)
+}
+func (o *Optimizer) Step() error {
+	defer runtime.KeepAlive(o)
+	return native.Dl_optimizer_step(o.h)
+}
 func (o *Optimizer) LR() (float64, error) {
+	defer runtime.KeepAlive(o)
 	var lr float64
 	return lr, native.Dl_optimizer_get_lr(o.h, &lr)
 }
-func (o *Optimizer) SetLR(lr float64) error { return native.Dl_optimizer_set_lr(o.h, lr) }
+func (o *Optimizer) SetLR(lr float64) error {
+	defer runtime.KeepAlive(o)
+	return native.Dl_optimizer_set_lr(o.h, lr)
+}
 
 // Scheduler changes an optimizer's lr per epoch (torch.optim.lr_scheduler);
 // creating one applies epoch 0, Step advances one epoch.
@@ -140,18 +154,22 @@ func schedulerOf(h *uintptr, err error) (*Scheduler, error) {
 }
 
 func NewStepLR(o *Optimizer, stepSize int64, gamma float64) (*Scheduler, error) {
+	defer runtime.KeepAlive(o)
 	var h uintptr
 	return schedulerOf(&h, native.Dl_step_lr_new(o.h, stepSize, gamma, &h))
 }
 func NewMultiStepLR(o *Optimizer, milestones []int64, gamma float64) (*Scheduler, error) {
+	defer runtime.KeepAlive(o)
 	var h uintptr
 	return schedulerOf(&h, native.Dl_multistep_lr_new(o.h, milestones, gamma, &h))
 }
 func NewExponentialLR(o *Optimizer, gamma float64) (*Scheduler, error) {
+	defer runtime.KeepAlive(o)
 	var h uintptr
 	return schedulerOf(&h, native.Dl_exponential_lr_new(o.h, gamma, &h))
 }
 func NewCosineAnnealingLR(o *Optimizer, tMax int64, etaMin float64) (*Scheduler, error) {
+	defer runtime.KeepAlive(o)
 	var h uintptr
 	return schedulerOf(&h, native.Dl_cosine_annealing_lr_new(o.h, tMax, etaMin, &h))
 }
@@ -171,6 +189,7 @@ func DefaultPlateauOptions() PlateauOptions {
 }
 
 func NewReduceLROnPlateau(o *Optimizer, p PlateauOptions) (*Scheduler, error) {
+	defer runtime.KeepAlive(o)
 	c := native.NewPlateauOptions()
 	defer native.DeletePlateauOptions(c)
 	c.SetModeMax(boolInt(p.ModeMax))
@@ -207,6 +226,7 @@ func (l *lambda) Released() {}
 
 // NewLambdaLR: lr = base_lr * f(epoch); an error from f fails that step (or this constructor, for epoch 0).
 func NewLambdaLR(o *Optimizer, f func(epoch int64) (float64, error)) (*Scheduler, error) {
+	defer runtime.KeepAlive(o)
 	cb := native.NewDirectorLrLambdaCallback(&lambda{f})
 	var h uintptr
 	err := withCallbacks(func() error { return native.Dl_binding_lambda_lr_new(o.h, cb, &h) })
@@ -227,21 +247,28 @@ func (s *Scheduler) Close() {
 
 // Step advances one epoch; StepMetric is ReduceLROnPlateau's step.
 func (s *Scheduler) Step() error {
+	defer runtime.KeepAlive(s)
 	return withCallbacks(func() error { return native.Dl_scheduler_step(s.h) })
 }
 func (s *Scheduler) StepMetric(metric float64) error {
+	defer runtime.KeepAlive(s)
 	return native.Dl_scheduler_step_metric(s.h, metric)
 }
 func (s *Scheduler) LastLR() (float64, error) {
+	defer runtime.KeepAlive(s)
 	var lr float64
 	return lr, native.Dl_scheduler_get_last_lr(s.h, &lr)
 }
 
 // ClipGradNorm scales m's gradients to a joint 2-norm of at most maxNorm; the norm before.
 func ClipGradNorm(m *Module, maxNorm float64) (float64, error) {
+	defer runtime.KeepAlive(m)
 	var total float64
 	return total, native.Dl_clip_grad_norm(m.handle(), maxNorm, 2, &total)
 }
 
 // ClipGradValue clamps m's gradients to [-clip, clip].
-func ClipGradValue(m *Module, clip float64) error { return native.Dl_clip_grad_value(m.handle(), clip) }
+func ClipGradValue(m *Module, clip float64) error {
+	defer runtime.KeepAlive(m)
+	return native.Dl_clip_grad_value(m.handle(), clip)
+}

@@ -1,6 +1,10 @@
 package dl
 
-import "libdl/dl/internal/native"
+import (
+	"runtime"
+
+	"libdl/dl/internal/native"
+)
 
 // Nonlinearity is an RNN's, as dl_rnn_nonlinearity.
 type Nonlinearity int
@@ -81,6 +85,9 @@ type recurrentLayer struct{ *Module }
 
 // ForwardStates is output, h_n = layer(x, h0); h0 [D * NumLayers, B, H_out], nil: zeros.
 func (l *recurrentLayer) ForwardStates(x, h0 *Tensor) (*RNNOutput, error) {
+	defer runtime.KeepAlive(l)
+	defer runtime.KeepAlive(x)
+	defer runtime.KeepAlive(h0)
 	var out, hN uintptr
 	if err := native.Dl_rnn_forward(l.handle(), x.handle(), h0.handle(), &out, &hN); err != nil {
 		return nil, err
@@ -94,6 +101,9 @@ func (l *recurrentLayer) ForwardStates(x, h0 *Tensor) (*RNNOutput, error) {
 // sequence alone would, the output is zeros past its end and h_n is its state
 // at its last real step.
 func (l *recurrentLayer) ForwardPadded(x *Tensor, lengths []int64, h0 *Tensor) (*RNNOutput, error) {
+	defer runtime.KeepAlive(l)
+	defer runtime.KeepAlive(x)
+	defer runtime.KeepAlive(h0)
 	var out, hN uintptr
 	if err := native.Dl_rnn_forward_padded(l.handle(), x.handle(), lengths, h0.handle(), &out, &hN); err != nil {
 		return nil, err
@@ -143,6 +153,10 @@ func NewLSTM(inputSize, hiddenSize int64, o RNNOptions) (*LSTM, error) {
 // ForwardStates is output, (h_n, c_n) = lstm(x, (h0, c0)); h0 [D * NumLayers,
 // B, H_out] and c0 [D * NumLayers, B, hiddenSize], each nil: zeros.
 func (l *LSTM) ForwardStates(x, h0, c0 *Tensor) (*RNNOutput, error) {
+	defer runtime.KeepAlive(l)
+	defer runtime.KeepAlive(x)
+	defer runtime.KeepAlive(h0)
+	defer runtime.KeepAlive(c0)
 	var out, hN, cN uintptr
 	if err := native.Dl_lstm_forward(l.handle(), x.handle(), h0.handle(), c0.handle(), &out, &hN, &cN); err != nil {
 		return nil, err
@@ -153,6 +167,10 @@ func (l *LSTM) ForwardStates(x, h0, c0 *Tensor) (*RNNOutput, error) {
 // ForwardPadded runs a padded batch as RNN's ForwardPadded; c_n too is each
 // entry's at its last real step.
 func (l *LSTM) ForwardPadded(x *Tensor, lengths []int64, h0, c0 *Tensor) (*RNNOutput, error) {
+	defer runtime.KeepAlive(l)
+	defer runtime.KeepAlive(x)
+	defer runtime.KeepAlive(h0)
+	defer runtime.KeepAlive(c0)
 	var out, hN, cN uintptr
 	err := native.Dl_lstm_forward_padded(l.handle(), x.handle(), lengths, h0.handle(), c0.handle(), &out, &hN, &cN)
 	if err != nil {
@@ -168,6 +186,9 @@ type recurrentCell struct{ *Module }
 // ForwardStates is h' = cell(x, h): x [B, inputSize] or [inputSize], h
 // [B, hiddenSize] or [hiddenSize], nil: zeros.
 func (c *recurrentCell) ForwardStates(x, h *Tensor) (*Tensor, error) {
+	defer runtime.KeepAlive(c)
+	defer runtime.KeepAlive(x)
+	defer runtime.KeepAlive(h)
 	var out uintptr
 	return tensorOf(&out, native.Dl_rnn_cell_forward(c.handle(), x.handle(), h.handle(), &out))
 }
@@ -210,6 +231,10 @@ func NewLSTMCell(inputSize, hiddenSize int64, bias bool) (*LSTMCell, error) {
 
 // ForwardStates is (h', c') = cell(x, (h, c)); h and c each nil: zeros.
 func (l *LSTMCell) ForwardStates(x, h, c *Tensor) (h1, c1 *Tensor, err error) {
+	defer runtime.KeepAlive(l)
+	defer runtime.KeepAlive(x)
+	defer runtime.KeepAlive(h)
+	defer runtime.KeepAlive(c)
 	var hOut, cOut uintptr
 	if err := native.Dl_lstm_cell_forward(l.handle(), x.handle(), h.handle(), c.handle(), &hOut, &cOut); err != nil {
 		return nil, nil, err
@@ -257,6 +282,8 @@ func NewEmbedding(numEmbeddings, embeddingDim int64, o EmbeddingOptions) (*Modul
 // indices of any shape -> [*indices, dim]; with o.MaxNorm, the rows looked up
 // are first renormalized in place (not recorded).
 func Embedding(indices, weight *Tensor, o EmbeddingOptions) (*Tensor, error) {
+	defer runtime.KeepAlive(indices)
+	defer runtime.KeepAlive(weight)
 	c := o.native()
 	defer native.DeleteEmbeddingOptions(c)
 	var out uintptr

@@ -22,7 +22,10 @@ func NewScope() (*Scope, error) {
 }
 
 // Keep lets t survive this scope (it moves to the enclosing one, if any).
-func (s *Scope) Keep(t *Tensor) error { return native.Dl_scope_keep(t.handle()) }
+func (s *Scope) Keep(t *Tensor) error {
+	defer runtime.KeepAlive(t)
+	return native.Dl_scope_keep(t.handle())
+}
 
 // Close releases the scope's tensors; calling it twice does nothing.
 func (s *Scope) Close() error {

@@ -79,6 +79,13 @@ func (t *Tensor) Close() {
 	t.h = 0
 }
 
+// handle is t's libdl handle, 0 for nil.
+//
+// NOTE [handles in flight]: a finalizer frees a handle once its value is
+// unreachable, and a value's last use is often the handle() that read it, so
+// a collection during the libdl call could free the handle under it. Every
+// function that passes handles (of any kind) to libdl therefore defers
+// runtime.KeepAlive of their values.
 func (t *Tensor) handle() uintptr {
 	if t == nil {
 		return 0
@@ -89,16 +96,20 @@ func (t *Tensor) handle() uintptr {
 type unaryOp func(uintptr, *uintptr) error
 
 func (t *Tensor) unary(op unaryOp) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, op(t.handle(), &out))
 }
 
 func (t *Tensor) binary(op func(uintptr, uintptr, *uintptr) error, o *Tensor) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
+	defer runtime.KeepAlive(o)
 	var out uintptr
 	return tensorOf(&out, op(t.handle(), o.handle(), &out))
 }
 
 func (t *Tensor) scalar(op func(uintptr, float64, *uintptr) error, s float64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, op(t.handle(), s, &out))
 }
@@ -174,12 +185,14 @@ func Eye(n int64, dtype DType) (*Tensor, error) {
 }
 
 func (t *Tensor) Ndim() (int, error) {
+	defer runtime.KeepAlive(t)
 	var n int32
 	err := native.Dl_tensor_ndim(t.handle(), &n)
 	return int(n), err
 }
 
 func (t *Tensor) Shape() ([]int64, error) {
+	defer runtime.KeepAlive(t)
 	n, err := t.Ndim()
 	if err != nil {
 		return nil, err
@@ -189,11 +202,13 @@ func (t *Tensor) Shape() ([]int64, error) {
 }
 
 func (t *Tensor) Numel() (int64, error) {
+	defer runtime.KeepAlive(t)
 	var n int64
 	return n, native.Dl_tensor_numel(t.handle(), &n)
 }
 
 func (t *Tensor) DType() (DType, error) {
+	defer runtime.KeepAlive(t)
 	var d int32
 	err := native.Dl_tensor_dtype(t.handle(), &d)
 	return DType(d), err
@@ -253,16 +268,19 @@ func (t *Tensor) Int64s() ([]int64, error) {
 
 // CopyFrom overwrites t's float32 elements in place (not recorded by autograd).
 func (t *Tensor) CopyFrom(data []float32) error {
+	defer runtime.KeepAlive(t)
 	return native.Dl_binding_copy_from_float32(t.handle(), data)
 }
 
 // Item is the value of a one-element tensor.
 func (t *Tensor) Item() (float64, error) {
+	defer runtime.KeepAlive(t)
 	var v float64
 	return v, native.Dl_tensor_item(t.handle(), &v)
 }
 
 func (t *Tensor) To(dtype DType) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_tensor_to_dtype(t.handle(), native.Dl_dtype(dtype), &out))
 }
@@ -278,16 +296,19 @@ func (t *Tensor) String() string {
 // ---- autograd
 
 func (t *Tensor) SetRequiresGrad(on bool) error {
+	defer runtime.KeepAlive(t)
 	return native.Dl_tensor_set_requires_grad(t.handle(), boolInt(on))
 }
 
 func (t *Tensor) RequiresGrad() (bool, error) {
+	defer runtime.KeepAlive(t)
 	var on int32
 	err := native.Dl_tensor_requires_grad(t.handle(), &on)
 	return on != 0, err
 }
 
 func (t *Tensor) IsLeaf() (bool, error) {
+	defer runtime.KeepAlive(t)
 	var on int32
 	err := native.Dl_tensor_is_leaf(t.handle(), &on)
 	return on != 0, err
@@ -295,6 +316,7 @@ func (t *Tensor) IsLeaf() (bool, error) {
 
 // Grad is the accumulated gradient, nil when there is none yet.
 func (t *Tensor) Grad() (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	if err := native.Dl_tensor_grad(t.handle(), &out); err != nil || out == 0 {
 		return nil, err
@@ -303,15 +325,22 @@ func (t *Tensor) Grad() (*Tensor, error) {
 }
 
 // ZeroGrad drops t's gradient (PyTorch's set_to_none).
-func (t *Tensor) ZeroGrad() error { return native.Dl_tensor_zero_grad(t.handle()) }
+func (t *Tensor) ZeroGrad() error {
+	defer runtime.KeepAlive(t)
+	return native.Dl_tensor_zero_grad(t.handle())
+}
 
 // Backward from a one-element t (grad nil), or with grad of t's shape.
 func (t *Tensor) Backward(grad *Tensor) error {
+	defer runtime.KeepAlive(t)
+	defer runtime.KeepAlive(grad)
 	return native.Dl_tensor_backward(t.handle(), grad.handle())
 }
 
 // BackwardRetain is Backward keeping the graph for another backward (retain_graph=True).
 func (t *Tensor) BackwardRetain(grad *Tensor) error {
+	defer runtime.KeepAlive(t)
+	defer runtime.KeepAlive(grad)
 	return native.Dl_tensor_backward_ex(t.handle(), grad.handle(), 1)
 }
 
@@ -369,36 +398,45 @@ func (t *Tensor) Clone() (*Tensor, error)              { return t.unary(native.D
 
 // Clamp limits the elements to [min, max].
 func (t *Tensor) Clamp(min, max float64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_clamp(t.handle(), min, max, &out))
 }
 
 // Where is cond ? t : other, elementwise.
 func (t *Tensor) Where(cond, other *Tensor) (*Tensor, error) {
+	defer runtime.KeepAlive(cond)
+	defer runtime.KeepAlive(t)
+	defer runtime.KeepAlive(other)
 	var out uintptr
 	return tensorOf(&out, native.Dl_where(cond.handle(), t.handle(), other.handle(), &out))
 }
 
 // Sum and Mean over dims (none: all), keeping them as size 1 when keepdim.
 func (t *Tensor) Sum(keepdim bool, dims ...int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_sum(t.handle(), dims, boolInt(keepdim), &out))
 }
 func (t *Tensor) Mean(keepdim bool, dims ...int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_mean(t.handle(), dims, boolInt(keepdim), &out))
 }
 func (t *Tensor) Amax(keepdim bool, dims ...int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_amax(t.handle(), dims, boolInt(keepdim), &out))
 }
 func (t *Tensor) Amin(keepdim bool, dims ...int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_amin(t.handle(), dims, boolInt(keepdim), &out))
 }
 
 // Max over dim: the values and their int64 indices (torch.max(x, dim)).
 func (t *Tensor) Max(dim int64, keepdim bool) (values, indices *Tensor, err error) {
+	defer runtime.KeepAlive(t)
 	var v, i uintptr
 	if err := native.Dl_max_dim(t.handle(), dim, boolInt(keepdim), &v, &i); err != nil {
 		return nil, nil, err
@@ -406,62 +444,76 @@ func (t *Tensor) Max(dim int64, keepdim bool) (values, indices *Tensor, err erro
 	return newTensor(v), newTensor(i), nil
 }
 func (t *Tensor) Argmax(dim int64, keepdim bool) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_argmax(t.handle(), dim, boolInt(keepdim), &out))
 }
 func (t *Tensor) Softmax(dim int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_softmax(t.handle(), dim, &out))
 }
 func (t *Tensor) LogSoftmax(dim int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_log_softmax(t.handle(), dim, &out))
 }
 func (t *Tensor) Reshape(shape ...int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_reshape(t.handle(), shape, &out))
 }
 func (t *Tensor) View(shape ...int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_view(t.handle(), shape, &out))
 }
 func (t *Tensor) Transpose(dim0, dim1 int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_transpose(t.handle(), dim0, dim1, &out))
 }
 func (t *Tensor) Permute(dims ...int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_permute(t.handle(), dims, &out))
 }
 
 // Flatten merges dims startDim..endDim (-1: the last) into one.
 func (t *Tensor) Flatten(startDim, endDim int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_flatten(t.handle(), startDim, endDim, &out))
 }
 func (t *Tensor) Narrow(dim, start, length int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_narrow(t.handle(), dim, start, length, &out))
 }
 func (t *Tensor) Select(dim, index int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_select(t.handle(), dim, index, &out))
 }
 func (t *Tensor) Squeeze(dim int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_squeeze(t.handle(), dim, &out))
 }
 func (t *Tensor) Unsqueeze(dim int64) (*Tensor, error) {
+	defer runtime.KeepAlive(t)
 	var out uintptr
 	return tensorOf(&out, native.Dl_unsqueeze(t.handle(), dim, &out))
 }
 
 // Cat joins ts along dim; Stack joins them along a new dim.
 func Cat(dim int64, ts ...*Tensor) (*Tensor, error) {
+	defer runtime.KeepAlive(ts)
 	var out uintptr
 	return tensorOf(&out, native.Dl_cat(handles(ts), dim, &out))
 }
 func Stack(dim int64, ts ...*Tensor) (*Tensor, error) {
+	defer runtime.KeepAlive(ts)
 	var out uintptr
 	return tensorOf(&out, native.Dl_stack(handles(ts), dim, &out))
 }
