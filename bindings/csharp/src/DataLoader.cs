@@ -16,7 +16,7 @@ public sealed class DataLoader : NativeObject, IEnumerable<DataLoader.Batch> {
 
   readonly Dataset dataset;
 
-  public DataLoader(Dataset ds, LoaderOptions o) : base(Native.dl_loader_new(H(ds), o)) { dataset = ds; }
+  public DataLoader(Dataset ds, LoaderOptions o) : base(Native.dl_loader_new(H(ds), o)) { GC.KeepAlive(ds); dataset = ds; }
 
   /// <summary>batchSize, shuffled with seed when shuffle, numWorkers threads preparing batches ahead.</summary>
   public DataLoader(Dataset ds, long batchSize, bool shuffle = false, ulong seed = 0, int numWorkers = 0, bool dropLast = false)
@@ -30,7 +30,7 @@ public sealed class DataLoader : NativeObject, IEnumerable<DataLoader.Batch> {
   public Batch Next() {
     long x, y;
     try {
-      Native.dl_loader_next(Handle, out x, out y);
+      Native.dl_loader_next(Handle, out x, out y); GC.KeepAlive(this);
     } catch (DlException) {
       dataset.ThrowWorkerFailure();
       throw;
@@ -40,7 +40,7 @@ public sealed class DataLoader : NativeObject, IEnumerable<DataLoader.Batch> {
 
   public long NumBatches {
     get {
-      Native.dl_loader_num_batches(Handle, out long n);
+      Native.dl_loader_num_batches(Handle, out long n); GC.KeepAlive(this);
       return n;
     }
   }

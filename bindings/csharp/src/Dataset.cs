@@ -69,10 +69,10 @@ public class Dataset : NativeObject {
     public override int get_item(long index, long xSlot, long ySlot) {
       try {
         using (Example e = dataset.Get(index)) {
-          long x = Native.dl_tensor_ref(H(e.X));
+          long x = Native.dl_tensor_ref(H(e.X)); GC.KeepAlive(e.X);
           long y;
           try {
-            y = Native.dl_tensor_ref(H(e.Y));
+            y = Native.dl_tensor_ref(H(e.Y)); GC.KeepAlive(e.Y);
           } catch {
             Native.dl_tensor_free(x);
             throw;
@@ -94,7 +94,7 @@ public class Dataset : NativeObject {
   public virtual Example Get(long index) {
     long x, y;
     try {
-      Native.dl_dataset_get(Handle, index, out x, out y);
+      Native.dl_dataset_get(Handle, index, out x, out y); GC.KeepAlive(this);
     } catch (DlException) {
       ThrowWorkerFailure();
       throw;
@@ -112,7 +112,7 @@ public class Dataset : NativeObject {
 
   public long Size {
     get {
-      Native.dl_dataset_size(Handle, out long n);
+      Native.dl_dataset_size(Handle, out long n); GC.KeepAlive(this);
       return n;
     }
   }
@@ -123,13 +123,13 @@ public class Dataset : NativeObject {
   public static Dataset Cifar10(string dir, bool train) { return new Dataset(Native.dl_dataset_cifar10(dir, train ? 1 : 0), null); }
   /// <summary>The rows of x and y (TensorDataset).</summary>
   public static Dataset FromTensors(Tensor x, Tensor y) {
-    return new Dataset(Native.dl_dataset_from_tensors(H(x), H(y)), null);
+    return Alive(new Dataset(Native.dl_dataset_from_tensors(H(x), H(y)), null), x, y);
   }
   /// <summary>transforms.Normalize(mean, std) per channel over this dataset's inputs.</summary>
   public Dataset Normalize(float[] mean, float[] std) {
     if (mean == null || std == null || mean.Length != std.Length)
       throw new ArgumentException("Dataset.Normalize: mean and std must be arrays of one length");
-    return new Dataset(Native.dl_dataset_normalize(Handle, mean, std, mean.Length), source);
+    return Alive(new Dataset(Native.dl_dataset_normalize(Handle, mean, std, mean.Length), source), this);
   }
 
   internal override void Free(long h) { Native.dl_dataset_free(h); }

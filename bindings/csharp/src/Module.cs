@@ -59,7 +59,7 @@ public class Module : NativeObject {
       try {
         using (Tensor input = Tensor.Ref(x))
         using (Tensor y = module.Forward(input)) {
-          Native.dl_binding_put_handle(outSlot, Native.dl_tensor_ref(H(y)));  // libdl takes this handle
+          Native.dl_binding_put_handle(outSlot, Native.dl_tensor_ref(H(y))); GC.KeepAlive(y);  // libdl takes this handle
           return 0;
         }
       } catch (Exception e) {
@@ -75,7 +75,7 @@ public class Module : NativeObject {
   /// <summary>y = module(x), recorded by autograd. A custom module overrides it.</summary>
   public virtual Tensor Forward(Tensor x) {
     try {
-      return new Tensor(Native.dl_module_forward(Handle, H(x)));
+      return Alive(new Tensor(Native.dl_module_forward(Handle, H(x))), this, x);
     } catch (DlException) {
       Callbacks.ThrowPending();
       throw;
@@ -84,28 +84,28 @@ public class Module : NativeObject {
 
   /// <summary>Registers child under name (as assigning self.fc1 in __init__) and returns it.</summary>
   public M Register<M>(string name, M child) where M : Module {
-    Native.dl_module_register(Handle, name, H(child));
+    Native.dl_module_register(Handle, name, H(child)); GC.KeepAlive(this); GC.KeepAlive(child);
     return child;
   }
 
   /// <summary>Registers t as a parameter named name (it becomes a leaf that requires grad).</summary>
   public Tensor RegisterParameter(string name, Tensor t) {
-    Native.dl_module_register_parameter(Handle, name, H(t));
+    Native.dl_module_register_parameter(Handle, name, H(t)); GC.KeepAlive(this); GC.KeepAlive(t);
     return t;
   }
 
-  public void Train(bool on = true) { Native.dl_module_train(Handle, on ? 1 : 0); }
+  public void Train(bool on = true) { Native.dl_module_train(Handle, on ? 1 : 0); GC.KeepAlive(this); }
   public void Eval() { Train(false); }
   public bool IsTraining {
     get {
-      Native.dl_module_is_training(Handle, out int on);
+      Native.dl_module_is_training(Handle, out int on); GC.KeepAlive(this);
       return on != 0;
     }
   }
 
   public string TypeName {
     get {
-      Native.dl_module_type_name(Handle, out string name);
+      Native.dl_module_type_name(Handle, out string name); GC.KeepAlive(this);
       return name;
     }
   }
@@ -113,7 +113,7 @@ public class Module : NativeObject {
   /// <summary>The parameter tensors, recursive, in registration order (new handles: dispose them).</summary>
   public List<Tensor> Parameters() {
     var ps = new List<Tensor>();
-    for (uint i = 0; i < NumParameters(); ++i) ps.Add(new Tensor(Native.dl_module_parameter(Handle, i)));
+    for (uint i = 0; i < NumParameters(); ++i) ps.Add(new Tensor(Native.dl_module_parameter(Handle, i))); GC.KeepAlive(this);
     return ps;
   }
 
@@ -121,23 +121,23 @@ public class Module : NativeObject {
   public List<KeyValuePair<string, Tensor>> NamedParameters() {
     var ps = new List<KeyValuePair<string, Tensor>>();
     for (uint i = 0; i < NumParameters(); ++i) {
-      Native.dl_binding_parameter_name(Handle, i, out string name);
-      ps.Add(new KeyValuePair<string, Tensor>(name, new Tensor(Native.dl_module_parameter(Handle, i))));
+      Native.dl_binding_parameter_name(Handle, i, out string name); GC.KeepAlive(this);
+      ps.Add(new KeyValuePair<string, Tensor>(name, new Tensor(Native.dl_module_parameter(Handle, i)))); GC.KeepAlive(this);
     }
     return ps;
   }
 
   long NumParameters() {
-    Native.dl_module_num_parameters(Handle, out long n);
+    Native.dl_module_num_parameters(Handle, out long n); GC.KeepAlive(this);
     return n;
   }
 
-  public Tensor Parameter(string name) { return new Tensor(Native.dl_module_named_parameter(Handle, name)); }
+  public Tensor Parameter(string name) { return Alive(new Tensor(Native.dl_module_named_parameter(Handle, name)), this); }
 
   /// <summary>Saves parameters and buffers as safetensors (PyTorch's names), atomically.</summary>
-  public void Save(string path) { Native.dl_module_save(Handle, path); }
+  public void Save(string path) { Native.dl_module_save(Handle, path); GC.KeepAlive(this); }
   /// <summary>Loads what <see cref="Save"/> (or PyTorch's safetensors) wrote; strict.</summary>
-  public void Load(string path) { Native.dl_module_load(Handle, path); }
+  public void Load(string path) { Native.dl_module_load(Handle, path); GC.KeepAlive(this); }
 }
 
 }

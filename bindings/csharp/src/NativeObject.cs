@@ -36,6 +36,35 @@ public abstract class NativeObject : IDisposable {
   /// <summary>o's handle, 0 for null (libdl then names the NULL argument).</summary>
   internal static long H(NativeObject o) { return o == null ? 0 : o.Handle; }
 
+  /// <summary>
+  /// NOTE [handles in flight]: the finalizer frees a handle once its object is unreachable, and the
+  /// JIT may find an object unreachable while a native call still uses its handle (a temporary's last
+  /// use is the Handle that read it), so a collection during the call would free the handle under it.
+  /// Every native call that takes handles is therefore followed by GC.KeepAlive of their objects:
+  /// Alive(result, used...) for an expression's, GC.KeepAlive(x) after a statement.
+  /// </summary>
+  internal static T Alive<T>(T result, object a) {
+    GC.KeepAlive(a);
+    return result;
+  }
+  internal static T Alive<T>(T result, object a, object b) {
+    GC.KeepAlive(a);
+    GC.KeepAlive(b);
+    return result;
+  }
+  internal static T Alive<T>(T result, object a, object b, object c) {
+    GC.KeepAlive(a);
+    GC.KeepAlive(b);
+    GC.KeepAlive(c);
+    return result;
+  }
+  internal static T Alive<T>(T result, object a, object b, object c, object d) {
+    Alive(result, a, b);
+    GC.KeepAlive(c);
+    GC.KeepAlive(d);
+    return result;
+  }
+
   /// <summary>make(options), the options disposed after: a new handle made with an options struct.</summary>
   internal static long WithOptions<O>(O options, Func<O, long> make) where O : IDisposable {
     using (options) return make(options);

@@ -15,7 +15,7 @@ public static class Nn {
       foreach (Module m in children) Append(m);
     }
     public Sequential Append(Module child) {
-      Native.dl_module_append(Handle, H(child));
+      Native.dl_module_append(Handle, H(child)); GC.KeepAlive(this); GC.KeepAlive(child);
       return this;
     }
   }
@@ -97,7 +97,7 @@ public static class Nn {
 
     /// <summary>output, h_n = layer(x, h0); h0 [D * numLayers, B, H_out], null: zeros.</summary>
     public RNNOutput Forward(Tensor x, Tensor h0) {
-      long output = Native.dl_rnn_forward(Handle, H(x), H(h0), out long hN);
+      long output = Native.dl_rnn_forward(Handle, H(x), H(h0), out long hN); GC.KeepAlive(this); GC.KeepAlive(x); GC.KeepAlive(h0);
       return new RNNOutput(new Tensor(output), new Tensor(hN), null);
     }
 
@@ -105,7 +105,7 @@ public static class Nn {
     /// pad_packed_sequence: entry b's first lengths[b] steps are real (any order); each entry gives what its sequence
     /// alone would, the output is zeros past its end and h_n is its state at its last real step.</summary>
     public RNNOutput ForwardPadded(Tensor x, long[] lengths, Tensor h0 = null) {
-      long output = Native.dl_rnn_forward_padded(Handle, H(x), lengths, Tensor.Length(lengths), H(h0), out long hN);
+      long output = Native.dl_rnn_forward_padded(Handle, H(x), lengths, Tensor.Length(lengths), H(h0), out long hN); GC.KeepAlive(this); GC.KeepAlive(x); GC.KeepAlive(h0);
       return new RNNOutput(new Tensor(output), new Tensor(hN), null);
     }
   }
@@ -137,7 +137,7 @@ public static class Nn {
     /// <summary>output, (h_n, c_n) = lstm(x, (h0, c0)); h0 [D * numLayers, B, H_out] and c0 [D * numLayers, B,
     /// hiddenSize], each null: zeros.</summary>
     public RNNOutput Forward(Tensor x, Tensor h0, Tensor c0) {
-      long output = Native.dl_lstm_forward(Handle, H(x), H(h0), H(c0), out long hN, out long cN);
+      long output = Native.dl_lstm_forward(Handle, H(x), H(h0), H(c0), out long hN, out long cN); GC.KeepAlive(this); GC.KeepAlive(x); GC.KeepAlive(h0); GC.KeepAlive(c0);
       return new RNNOutput(new Tensor(output), new Tensor(hN), new Tensor(cN));
     }
 
@@ -146,6 +146,7 @@ public static class Nn {
     public RNNOutput ForwardPadded(Tensor x, long[] lengths, Tensor h0 = null, Tensor c0 = null) {
       long output = Native.dl_lstm_forward_padded(Handle, H(x), lengths, Tensor.Length(lengths), H(h0), H(c0), out long hN,
                                                   out long cN);
+      GC.KeepAlive(this); GC.KeepAlive(x); GC.KeepAlive(h0); GC.KeepAlive(c0);
       return new RNNOutput(new Tensor(output), new Tensor(hN), new Tensor(cN));
     }
   }
@@ -157,7 +158,7 @@ public static class Nn {
 
     /// <summary>h' = cell(x, h): x [B, inputSize] or [inputSize], h [B, hiddenSize] or [hiddenSize], null: zeros.</summary>
     public Tensor Forward(Tensor x, Tensor h) {
-      Native.dl_rnn_cell_forward(Handle, H(x), H(h), out long h1);
+      Native.dl_rnn_cell_forward(Handle, H(x), H(h), out long h1); GC.KeepAlive(this); GC.KeepAlive(x); GC.KeepAlive(h);
       return new Tensor(h1);
     }
   }
@@ -194,7 +195,7 @@ public static class Nn {
 
     /// <summary>(h', c') = cell(x, (h, c)); h and c each null: zeros.</summary>
     public State Forward(Tensor x, Tensor h, Tensor c) {
-      Native.dl_lstm_cell_forward(Handle, H(x), H(h), H(c), out long h1, out long c1);
+      Native.dl_lstm_cell_forward(Handle, H(x), H(h), H(c), out long h1, out long c1); GC.KeepAlive(this); GC.KeepAlive(x); GC.KeepAlive(h); GC.KeepAlive(c);
       return new State(new Tensor(h1), new Tensor(c1));
     }
   }

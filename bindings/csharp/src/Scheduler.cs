@@ -13,18 +13,18 @@ public class Scheduler : NativeObject {
   /// <summary>Advances one epoch (ReduceLROnPlateau steps with <see cref="Step(double)"/>).</summary>
   public void Step() {
     try {
-      Native.dl_scheduler_step(Handle);
+      Native.dl_scheduler_step(Handle); GC.KeepAlive(this);
     } catch (DlException) {
       Callbacks.ThrowPending();
       throw;
     }
   }
   /// <summary>ReduceLROnPlateau: advances one epoch given the metric (validation loss ...).</summary>
-  public void Step(double metric) { Native.dl_scheduler_step_metric(Handle, metric); }
+  public void Step(double metric) { Native.dl_scheduler_step_metric(Handle, metric); GC.KeepAlive(this); }
   /// <summary>The lr the last step set (get_last_lr()[0]).</summary>
   public double LastLr {
     get {
-      Native.dl_scheduler_get_last_lr(Handle, out double lr);
+      Native.dl_scheduler_get_last_lr(Handle, out double lr); GC.KeepAlive(this);
       return lr;
     }
   }
@@ -33,22 +33,22 @@ public class Scheduler : NativeObject {
 
   /// <summary>lr = base_lr * gamma^(epoch / stepSize).</summary>
   public sealed class StepLR : Scheduler {
-    public StepLR(Optimizer opt, long stepSize, double gamma = 0.1) : base(Native.dl_step_lr_new(H(opt), stepSize, gamma)) {}
+    public StepLR(Optimizer opt, long stepSize, double gamma = 0.1) : base(Native.dl_step_lr_new(H(opt), stepSize, gamma)) { GC.KeepAlive(opt); }
   }
   /// <summary>lr = base_lr * gamma^(milestones passed).</summary>
   public sealed class MultiStepLR : Scheduler {
     public MultiStepLR(Optimizer opt, long[] milestones, double gamma = 0.1)
-        : base(Native.dl_multistep_lr_new(H(opt), milestones, milestones.Length, gamma)) {}
+        : base(Native.dl_multistep_lr_new(H(opt), milestones, milestones.Length, gamma)) { GC.KeepAlive(opt); }
   }
   public sealed class ExponentialLR : Scheduler {
-    public ExponentialLR(Optimizer opt, double gamma) : base(Native.dl_exponential_lr_new(H(opt), gamma)) {}
+    public ExponentialLR(Optimizer opt, double gamma) : base(Native.dl_exponential_lr_new(H(opt), gamma)) { GC.KeepAlive(opt); }
   }
   public sealed class CosineAnnealingLR : Scheduler {
     public CosineAnnealingLR(Optimizer opt, long tMax, double etaMin = 0)
-        : base(Native.dl_cosine_annealing_lr_new(H(opt), tMax, etaMin)) {}
+        : base(Native.dl_cosine_annealing_lr_new(H(opt), tMax, etaMin)) { GC.KeepAlive(opt); }
   }
   public sealed class ReduceLROnPlateau : Scheduler {
-    public ReduceLROnPlateau(Optimizer opt, PlateauOptions o = null) : base(Native.dl_reduce_lr_on_plateau_new(H(opt), o)) {}
+    public ReduceLROnPlateau(Optimizer opt, PlateauOptions o = null) : base(Native.dl_reduce_lr_on_plateau_new(H(opt), o)) { GC.KeepAlive(opt); }
   }
 
   /// <summary>lr = base_lr * lambda(epoch), lambda a C# delegate (it may throw: the step then throws it).
@@ -61,7 +61,7 @@ public class Scheduler : NativeObject {
       var cb = new LambdaDirector(lambda);
       long h;
       try {
-        h = Native.dl_binding_lambda_lr_new(H(opt), cb);
+        h = Native.dl_binding_lambda_lr_new(H(opt), cb); GC.KeepAlive(opt);
       } catch (DlException) {
         cb.Dispose();
         Callbacks.ThrowPending();

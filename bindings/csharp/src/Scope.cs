@@ -34,7 +34,7 @@ public sealed class Scope : IDisposable {
 
   /// <summary>The tensor survives this scope (it moves to the enclosing one, if any).</summary>
   public Tensor Keep(Tensor t) {
-    Native.dl_scope_keep(Tensor.H(t));
+    Native.dl_scope_keep(Tensor.H(t)); GC.KeepAlive(t);
     if (tensors.Remove(t) && parent != null) parent.tensors.Add(t);
     return t;
   }
