@@ -70,15 +70,20 @@ public abstract class NativeObject : IDisposable {
     using (options) return make(options);
   }
 
+  /// <summary>The handle, now the caller's to free (0 once taken); the object then reports disposed and its
+  /// finalizer has nothing left to do.</summary>
+  internal long Take() {
+    long h = Interlocked.Exchange(ref handle, 0);  // the finalizer, Dispose and a scope take it once
+    GC.SuppressFinalize(this);
+    return h;
+  }
+
   void Release() {
-    long h = Interlocked.Exchange(ref handle, 0);  // the finalizer and Dispose free it once
+    long h = Take();
     if (h != 0) Free(h);
   }
 
-  public void Dispose() {
-    Release();
-    GC.SuppressFinalize(this);
-  }
+  public void Dispose() { Release(); }
 
   ~NativeObject() {
     if (!Environment.HasShutdownStarted) Release();

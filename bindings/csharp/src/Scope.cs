@@ -43,10 +43,16 @@ public sealed class Scope : IDisposable {
     if (tensors == null) return;
     if (Thread.CurrentThread != thread) throw new InvalidOperationException("a Scope must be disposed on the thread that opened it");
     if (current != this) throw new InvalidOperationException("scopes must be disposed innermost first");
-    foreach (Tensor t in tensors) t.Dispose();
+    // One native call frees every handle the scope owns (as in Java's Scope).
+    var handles = new long[tensors.Count];
+    int n = 0;
+    foreach (Tensor t in tensors) {
+      long h = t.Take();
+      if (h != 0) handles[n++] = h;
+    }
     tensors = null;
     current = parent;
-    Native.dl_scope_end();
+    Native.dl_binding_scope_end(handles, n);
   }
 
   /// <summary>Records a tensor made on this thread in the innermost open scope.</summary>
