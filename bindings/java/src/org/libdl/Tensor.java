@@ -99,7 +99,7 @@ public final class Tensor implements AutoCloseable {
    */
   static Tensor result(long h, Object a) {
     Tensor t = new Tensor(h);
-    Reference.reachabilityFence(a);
+    reachable(a);
     return t;
   }
   static Tensor result(long h, Object a, Object b) {
